@@ -1,0 +1,63 @@
+"""What every source reader is: detect by content, then turn one parsed file into facts.
+
+Readers never build the document themselves; they state facts with locations, and the
+builder merges them. That keeps each reader small and testable on its own.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+from ..document.facts import FactList
+from ..safeio import RawFile, escape_pointer
+
+PRIMARY_MODEL = "model:@primary"
+"""Node id a source uses for the model being released; replaced by its real id after merging."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A parsed input file: ``data`` is the JSON/YAML value (front matter for Markdown)."""
+
+    raw: RawFile
+    syntax: str  # json | jsonl | yaml | markdown
+    data: Any
+    body: str | None = None
+    body_line: int = 1
+
+    @property
+    def display(self) -> str:
+        return self.raw.display
+
+
+class Source(ABC):
+    format: str = ""
+    description: str = ""
+
+    @abstractmethod
+    def detect(self, loaded: Loaded) -> bool:
+        """True when the content (not the file name) is this format."""
+
+    @abstractmethod
+    def facts(self, loaded: Loaded) -> FactList:
+        """Facts stated by the file, each with where in the file it was read."""
+
+
+def ptr(*parts: object) -> str:
+    """JSON pointer from path parts."""
+    return "".join("/" + escape_pointer(str(p)) for p in parts)
+
+
+def add_edge(facts: FactList, frm: str, typ: str, to: str, at: str) -> None:
+    key = f"{frm}|{typ}|{to}"
+    facts.add(("lineage", "edges", key, "from"), frm, at)
+    facts.add(("lineage", "edges", key, "to"), to, at)
+    facts.add(("lineage", "edges", key, "type"), typ, at)
+
+
+def as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,41 @@
+"""Parse an input file by sniffing its content; the file name is only a hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..safeio import parse_json, parse_json_lines, parse_yaml, read_bounded, split_front_matter
+from .interface import Loaded
+
+
+def load(path: Path, display: str | None = None) -> Loaded:
+    raw = read_bounded(path, display)
+    text = raw.text()
+    stripped = text.lstrip()
+    if not stripped:
+        raise InputError(raw.display, "file is empty")
+    if stripped[0] in "{[":
+        first_line = stripped.split("\n", 1)[0].strip()
+        rest = stripped[len(first_line):].strip()
+        if stripped[0] == "{" and rest.startswith("{") and _balanced(first_line):
+            return Loaded(raw, "jsonl", parse_json_lines(text, raw.display))
+        return Loaded(raw, "json", parse_json(text, raw.display))
+    front = split_front_matter(text)
+    if front is not None and front[1].strip():
+        matter = parse_yaml(front[0], raw.display) if front[0].strip() else {}
+        if not isinstance(matter, dict):
+            raise InputError(raw.display, "front matter is not a YAML mapping")
+        return Loaded(raw, "markdown", matter, front[1], front[2])
+    if path.suffix.lower() in (".md", ".markdown"):
+        return Loaded(raw, "markdown", {}, text, 1)
+    return Loaded(raw, "yaml", parse_yaml(text, raw.display))
+
+
+def _balanced(line: str) -> bool:
+    """A whole JSON object on one line (JSON lines), judged cheaply by a trial parse."""
+    try:
+        parse_json(line, "<probe>")
+    except InputError:
+        return False
+    return True

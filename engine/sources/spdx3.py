@@ -1,0 +1,196 @@
+"""SPDX 3.0 JSON-LD with the AI and Dataset profiles.
+
+``ai_AIPackage`` elements are models (the one no other model descends from is the release),
+``dataset_DatasetPackage`` elements are datasets, and Relationships carry licenses
+(``hasConcludedLicense`` over ``hasDeclaredLicense``) and lineage (``trainedOn``,
+``testedOn``, ``ancestorOf``/``descendantOf``). Locations are pointers into ``@graph``.
+"""
+
+from __future__ import annotations
+
+from ..document import vocab
+from ..document.facts import FactList
+from . import common
+from .interface import PRIMARY_MODEL, Loaded, Source, add_edge, as_list
+
+_MODEL = ("ai_AIPackage", "AIPackage")
+_DATASET = ("dataset_DatasetPackage", "DatasetPackage")
+_RISK = {"serious": "high", "high": "high", "medium": "medium", "low": "low"}
+
+
+def _type(el: dict) -> str:
+    return str(el.get("type") or el.get("@type") or "")
+
+
+def _id(el: dict) -> str | None:
+    return el.get("spdxId") or el.get("@id")
+
+
+def _sha256(el: dict) -> tuple[str | None, str]:
+    for i, h in enumerate(as_list(el.get("verifiedUsing"))):
+        if isinstance(h, dict) and str(h.get("algorithm", "")).lower() == "sha256" and h.get("hashValue"):
+            return h["hashValue"], f"/verifiedUsing/{i}/hashValue"
+    return None, "/verifiedUsing"
+
+
+class SPDX3(Source):
+    format = "spdx3"
+    description = "SPDX 3.0 JSON-LD (AI and Dataset profiles)"
+
+    def detect(self, loaded: Loaded) -> bool:
+        data = loaded.data
+        if loaded.syntax != "json" or not isinstance(data, dict) or not isinstance(data.get("@graph"), list):
+            return False
+        return "spdx" in str(data.get("@context", "")).lower()
+
+    def facts(self, loaded: Loaded) -> FactList:
+        file = loaded.display
+        graph = [(el, f"/@graph/{i}") for i, el in enumerate(loaded.data["@graph"]) if isinstance(el, dict)]
+        by_id = {_id(el): (el, at) for el, at in graph if _id(el)}
+        rels = [(el, at) for el, at in graph if _type(el) == "Relationship"]
+        models = [(el, at) for el, at in graph if _type(el) in _MODEL]
+        # The release is the most-derived model: one that is nobody's ancestor.
+        def is_ancestor(model_id: str | None) -> bool:
+            return any((r.get("relationshipType") == "ancestorOf" and r.get("from") == model_id)
+                       or (r.get("relationshipType") == "descendantOf" and model_id in as_list(r.get("to")))
+                       for r, _ in rels)
+
+        primary = next((m for m in models if not is_ancestor(_id(m[0]))), models[0] if models else None)
+        node_of: dict[str, str] = {}
+        f = FactList()
+        for el, at in models:
+            if primary and el is primary[0]:
+                node_of[_id(el) or ""] = PRIMARY_MODEL
+                self._model(f, el, at, file)
+            else:
+                key = vocab.entity_key(el.get("name") or _id(el) or "model")
+                node_of[_id(el) or key] = f"model:{key}"
+                self._base(f, el, at, key, file)
+        for el, at in graph:
+            if _type(el) in _DATASET:
+                key = vocab.entity_key(el.get("name") or _id(el) or "dataset")
+                node_of[_id(el) or key] = f"dataset:{key}"
+                self._dataset(f, el, at, key, by_id, file)
+        self._relationships(f, rels, by_id, node_of)
+        return f
+
+    def _model(self, f: FactList, el: dict, at: str, file: str) -> None:
+        f.add(("model", "name"), el.get("name"), f"{at}/name")
+        f.add(("model", "version"), common.text(el.get("software_packageVersion")), f"{at}/software_packageVersion")
+        f.add(("model", "description"), common.text(el.get("description") or el.get("summary")), f"{at}/description")
+        f.add(("model", "uri"), common.text(el.get("software_downloadLocation")), f"{at}/software_downloadLocation")
+        f.add(("model", "architecture"), common.text(as_list(el.get("ai_typeOfModel"))[0]
+                                                     if el.get("ai_typeOfModel") else None), f"{at}/ai_typeOfModel")
+        f.add(("model", "intended_use", "description"), common.text(el.get("ai_informationAboutApplication")),
+              f"{at}/ai_informationAboutApplication")
+        domains = [str(d) for d in as_list(el.get("ai_domain")) if d]
+        f.add(("model", "intended_use", "domain"), "; ".join(domains) or None, f"{at}/ai_domain")
+        risk = str(el.get("ai_safetyRiskAssessment", "")).lower()
+        f.add(("model", "risk_tier"), _RISK.get(risk), f"{at}/ai_safetyRiskAssessment")
+        f.add(("model", "extra", "standard_compliance"), [str(s) for s in as_list(el.get("ai_standardCompliance"))],
+              f"{at}/ai_standardCompliance", union=True)
+        if el.get("ai_limitation"):
+            text = str(el["ai_limitation"])
+            f.add(("documentation", "considerations", "limitations"),
+                  {"title": "ai_limitation", "chars": len(text), "text": text}, f"{at}/ai_limitation")
+        for i, m in enumerate(as_list(el.get("ai_metric"))):
+            if isinstance(m, dict) and m.get("key"):
+                try:
+                    value = float(m.get("value"))
+                except (TypeError, ValueError):
+                    continue
+                mbase = ("evaluations", "spdx-ai-metrics", "metrics", vocab.entity_key(m["key"]))
+                f.add((*mbase, "name"), str(m["key"]), f"{at}/ai_metric/{i}/key")
+                f.add((*mbase, "value"), value, f"{at}/ai_metric/{i}/value")
+        for i, m in enumerate(as_list(el.get("ai_metricDecisionThreshold"))):
+            if isinstance(m, dict) and m.get("key"):
+                try:
+                    value = float(m.get("value"))
+                except (TypeError, ValueError):
+                    continue
+                mbase = ("evaluations", "spdx-ai-metrics", "metrics", vocab.entity_key(m["key"]))
+                f.add((*mbase, "name"), str(m["key"]), f"{at}/ai_metricDecisionThreshold/{i}/key")
+                f.add((*mbase, "threshold"), value, f"{at}/ai_metricDecisionThreshold/{i}/value")
+        for i, h in enumerate(as_list(el.get("ai_hyperparameter"))):
+            if isinstance(h, dict) and h.get("key"):
+                f.add(("training_runs", "spdx-training", "parameters", str(h["key"])), common.text(h.get("value")),
+                      f"{at}/ai_hyperparameter/{i}/value")
+        if el.get("ai_hyperparameter"):
+            add_edge(f, "run:spdx-training", "produces", PRIMARY_MODEL, f"{at}/ai_hyperparameter")
+        digest, dat = _sha256(el)
+        if digest:
+            key = vocab.entity_key(el.get("name") or "model")
+            f.add(("subjects", key, "kind"), "model", f"{at}/software_primaryPurpose")
+            f.add(("subjects", key, "name"), el.get("name"), f"{at}/name")
+            common.digest(f, ("subjects", key, "digest"), digest, file, at + dat)
+            add_edge(f, PRIMARY_MODEL, "packaged_as", f"artifact:{key}", at)
+
+    def _base(self, f: FactList, el: dict, at: str, key: str, file: str) -> None:
+        base = ("model", "base_models", key)
+        f.add((*base, "name"), el.get("name"), f"{at}/name")
+        f.add((*base, "version"), common.text(el.get("software_packageVersion")), f"{at}/software_packageVersion")
+        f.add((*base, "uri"), common.text(el.get("software_downloadLocation")), f"{at}/software_downloadLocation")
+        digest, dat = _sha256(el)
+        common.digest(f, (*base, "digest"), digest, file, at + dat)
+
+    def _dataset(self, f: FactList, el: dict, at: str, key: str, by_id: dict, file: str) -> None:
+        base = ("datasets", key)
+        f.add((*base, "name"), el.get("name"), f"{at}/name")
+        f.add((*base, "version"), common.text(el.get("software_packageVersion")), f"{at}/software_packageVersion")
+        f.add((*base, "uri"), common.text(el.get("software_downloadLocation")), f"{at}/software_downloadLocation")
+        f.add((*base, "description"), common.text(el.get("dataset_intendedUse")), f"{at}/dataset_intendedUse")
+        sensitive = str(el.get("dataset_hasSensitivePersonalInformation", "")).lower()
+        if sensitive in ("yes", "no"):
+            f.add((*base, "personal_data"), sensitive == "yes", f"{at}/dataset_hasSensitivePersonalInformation")
+        size = el.get("dataset_datasetSize")
+        f.add((*base, "extra", "size"), size if isinstance(size, int) else None, f"{at}/dataset_datasetSize")
+        f.add((*base, "extra", "known_bias"), common.text(el.get("dataset_knownBias")), f"{at}/dataset_knownBias")
+        f.add((*base, "extra", "confidentiality"), common.text(el.get("dataset_confidentialityLevel")),
+              f"{at}/dataset_confidentialityLevel")
+        for i, agent in enumerate(as_list(el.get("originatedBy"))):
+            name = (by_id.get(agent, ({}, ""))[0] or {}).get("name") or str(agent)
+            f.add((*base, "source"), name, f"{at}/originatedBy/{i}")
+            break
+        digest, dat = _sha256(el)
+        common.digest(f, (*base, "digest"), digest, file, at + dat)
+
+    def _relationships(self, f: FactList, rels: list[tuple[dict, str]], by_id: dict, node_of: dict) -> None:
+        licenses: dict[str, tuple[int, str, str]] = {}
+        for rel, at in rels:
+            rtype = rel.get("relationshipType")
+            frm = str(rel.get("from"))
+            targets = [str(t) for t in as_list(rel.get("to"))]
+            if rtype in ("hasConcludedLicense", "hasDeclaredLicense") and frm in node_of and targets:
+                target = targets[0]
+                el = by_id.get(target, ({}, ""))[0]
+                expr = el.get("simplelicensing_licenseExpression") or (target if not el else None)
+                rank = 0 if rtype == "hasConcludedLicense" else 1
+                if expr and (frm not in licenses or rank < licenses[frm][0]):
+                    licenses[frm] = (rank, str(expr), f"{at}/to")
+            for j, target in enumerate(targets):
+                tat = f"{at}/to" + (f"/{j}" if isinstance(rel.get("to"), list) else "")
+                if rtype in ("trainedOn", "testedOn") and frm in node_of and target in node_of:
+                    add_edge(f, node_of[target], "trains" if rtype == "trainedOn" else "evaluates", node_of[frm], tat)
+                    if rtype == "trainedOn" and node_of[target].startswith("dataset:"):
+                        f.add(("datasets", node_of[target].split(":", 1)[1], "roles"), ["training"], tat, union=True)
+                elif rtype == "ancestorOf" and frm in node_of and target in node_of:
+                    add_edge(f, node_of[frm], "base_of", node_of[target], tat)
+                elif rtype == "descendantOf" and frm in node_of and target in node_of:
+                    add_edge(f, node_of[target], "base_of", node_of[frm], tat)
+        for spdx_id, (_, expr, at) in licenses.items():
+            node = node_of[spdx_id]
+            path = _license_path(node)
+            if path:
+                common.license_(f, path, expr, at)
+
+
+def _license_path(node: str) -> tuple[str, ...] | None:
+    kind, _, key = node.partition(":")
+    if node == PRIMARY_MODEL:
+        return ("model", "license")
+    if kind == "model":
+        return ("model", "base_models", key, "license")
+    if kind == "dataset":
+        return ("datasets", key, "license")
+    return None
+

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The whole test suite (pytest) plus the lint gate, against the installed wheel.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/ruff check engine tests bench
+exec .venv/bin/python -m pytest -q "$@"
