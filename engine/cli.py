@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .document import validate_document
@@ -126,4 +127,4 @@ def lineage_cmd(inputs: tuple[str, ...], node: str | None) -> None:
             steps = entry["path"][0]
             for via, hop in zip(entry["via"], entry["path"][1:], strict=True):
                 steps += f" -[{via}]-> {hop}"
-            console.print(f"  {entry['node']}: {steps}")
+            console.print(f"  {escape(entry['node'])}: {escape(steps)}")

@@ -131,6 +131,11 @@ def manifest_facts(m: dict[str, Any], file: str) -> FactList:
     run_datasets: set[str] = set()
     for i, run in enumerate(m.get("training", [])):
         run_datasets |= _training(f, run, ptr("training", i), file)
+    # datasets that reach a run through a feature set are not also direct training inputs
+    used_features = {vocab.entity_key(x) for run in m.get("training", []) for x in run.get("features", [])}
+    for feat in m.get("features", []):
+        if vocab.entity_key(feat["name"]) in used_features:
+            run_datasets |= {vocab.entity_key(d) for d in feat.get("datasets", [])}
     for i, ds in enumerate(m.get("datasets", [])):
         _dataset(f, ds, ptr("datasets", i), file, run_datasets)
     for i, art in enumerate(m.get("artifacts", [])):

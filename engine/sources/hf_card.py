@@ -51,7 +51,7 @@ class HuggingFaceCard(Source):
         lic = hub_license(front)
         f.add(("model", "license"), lic, "/license")
         f.add(("model", "task"), front.get("pipeline_tag"), "/pipeline_tag")
-        f.add(("model", "framework"), front.get("library_name"), "/library_name")
+        f.add(("model", "extra", "library_name"), front.get("library_name"), "/library_name")
         if front.get("tags"):
             f.add(("model", "extra", "tags"), [str(t) for t in as_list(front["tags"])], "/tags", union=True)
         if front.get("language"):

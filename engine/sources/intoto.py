@@ -89,7 +89,7 @@ class InTotoStatement(Source):
         meta = details.get("metadata") or {}
         run_key = vocab.entity_key(meta.get("invocationId") or build.get("buildType") or "slsa-build")
         base = ("training_runs", run_key)
-        f.add((*base, "name"), meta.get("invocationId") or build.get("buildType"), f"{at}/runDetails/metadata")
+        f.add((*base, "extra", "invocation_id"), meta.get("invocationId"), f"{at}/runDetails/metadata/invocationId")
         f.add((*base, "builder"), (details.get("builder") or {}).get("id"), f"{at}/runDetails/builder/id")
         f.add((*base, "extra", "build_type"), build.get("buildType"), f"{at}/buildDefinition/buildType")
         common.stamp(f, (*base, "started"), meta.get("startedOn"), file, f"{at}/runDetails/metadata/startedOn")
@@ -105,7 +105,7 @@ class InTotoStatement(Source):
         meta = pred.get("metadata") or {}
         run_key = vocab.entity_key(meta.get("buildInvocationId") or pred.get("buildType") or "slsa-build")
         base = ("training_runs", run_key)
-        f.add((*base, "name"), meta.get("buildInvocationId") or pred.get("buildType"), f"{at}/metadata")
+        f.add((*base, "extra", "invocation_id"), meta.get("buildInvocationId"), f"{at}/metadata/buildInvocationId")
         f.add((*base, "builder"), (pred.get("builder") or {}).get("id"), f"{at}/builder/id")
         common.stamp(f, (*base, "started"), meta.get("buildStartedOn"), file, f"{at}/metadata/buildStartedOn")
         common.stamp(f, (*base, "ended"), meta.get("buildFinishedOn"), file, f"{at}/metadata/buildFinishedOn")
@@ -119,7 +119,7 @@ class InTotoStatement(Source):
                 continue
             digest = dep.get("digest") or {}
             uri = str(dep.get("uri") or dep.get("name") or "")
-            commit = digest.get("gitCommit") or (digest.get("sha1") if uri.startswith("git+") else None)
+            commit = (digest.get("gitCommit") or digest.get("sha1")) if uri.startswith("git+") else None
             if commit:
                 f.add((*base, "code_commit"), str(commit), f"{at}/{i}/digest")
                 f.add((*base, "code_repo"), uri.removeprefix("git+").split("@")[0] or None, f"{at}/{i}/uri")

@@ -138,7 +138,8 @@ class SPDX3(Source):
         f.add((*base, "name"), el.get("name"), f"{at}/name")
         f.add((*base, "version"), common.text(el.get("software_packageVersion")), f"{at}/software_packageVersion")
         f.add((*base, "uri"), common.text(el.get("software_downloadLocation")), f"{at}/software_downloadLocation")
-        f.add((*base, "description"), common.text(el.get("dataset_intendedUse")), f"{at}/dataset_intendedUse")
+        f.add((*base, "description"), common.text(el.get("description") or el.get("summary")), f"{at}/description")
+        f.add((*base, "extra", "intended_use"), common.text(el.get("dataset_intendedUse")), f"{at}/dataset_intendedUse")
         sensitive = str(el.get("dataset_hasSensitivePersonalInformation", "")).lower()
         if sensitive in ("yes", "no"):
             f.add((*base, "personal_data"), sensitive == "yes", f"{at}/dataset_hasSensitivePersonalInformation")
