@@ -15,8 +15,8 @@ _CANONICAL: list[tuple[str, re.Pattern[str]]] = [
     (name, re.compile(rx, re.I))
     for name, rx in [
         ("out_of_scope_use", r"out[- ]of[- ]scope|misuse|prohibited use"),
-        ("limitations", r"limitation|bias|risks?\b|caveat|known issues"),
         ("intended_use", r"intended|^uses?$|direct use|downstream use|how to use|use cases?"),
+        ("limitations", r"limitation|bias|risks?\b|caveat|known issues"),
         ("human_oversight", r"human oversight|human[- ]in[- ]the[- ]loop|oversight"),
         ("monitoring_plan", r"monitoring|post[- ]market|drift"),
         ("training_data", r"training data|training details|data(set)?s?( used)?$|data sources"),

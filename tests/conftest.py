@@ -1,0 +1,63 @@
+"""Shared helpers: the installed package's fixtures, a CLI runner, bundle copies to mutate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from mlgov.cli import main
+from mlgov.resources import data_dir
+
+FIXTURES = data_dir("fixtures")
+BUNDLES = FIXTURES / "bundles"
+FORMATS = FIXTURES / "formats"
+
+
+class Result:
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code, self.stdout, self.stderr = exit_code, stdout, stderr
+
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def cli():
+    return run
+
+
+@pytest.fixture
+def bundle_copy(tmp_path: Path):
+    """Copy a bundled example into tmp_path and return (root, edit) to mutate its manifest."""
+
+    def make(name: str = "credit-risk-pd") -> tuple[Path, callable]:
+        root = tmp_path / name
+        shutil.copytree(BUNDLES / name, root)
+
+        def edit(change) -> None:
+            manifest = yaml.safe_load((root / "mlgov.yaml").read_text())
+            change(manifest)
+            (root / "mlgov.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
+
+        return root, edit
+
+    return make
+
+
+def error_line(result: Result) -> str:
+    """The single stderr line of a failed run; asserts it is one line and not a traceback."""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert lines[0].startswith("mlgov: error: "), lines[0]
+    return lines[0]
