@@ -37,7 +37,7 @@ def collect(inputs: Sequence[str | Path]) -> list[tuple[SourceRef, FactList]]:
             raise InputError(str(item), "already a canonical document; it cannot be merged with other inputs")
         else:
             source = detect(loaded)
-            pairs.append((SourceRef(loaded.display, source.format, loaded.raw.sha256), source.facts(loaded)))
+            pairs.append((SourceRef(loaded.display, source.format, loaded.raw.sha256), source.read(loaded)))
     return pairs
 
 

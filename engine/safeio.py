@@ -72,9 +72,10 @@ class RawFile:
             raise InputError(self.display, f"not UTF-8 text (byte {exc.start})") from None
 
 
-def read_bounded(path: Path, display: str | None = None, limit: int = MAX_FILE_BYTES) -> RawFile:
+def read_bounded(path: Path, display: str | None = None, limit: int | None = None) -> RawFile:
     """Read a whole metadata file, refusing anything larger than ``limit`` bytes."""
     shown = display or str(path)
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)

@@ -53,7 +53,8 @@ def test_cyclonedx_model_card_datasets_and_licenses():
     metrics = only(doc, "evaluations", "cyclonedx-quantitative-analysis")["metrics"]
     metric = next(m for m in metrics if m["id"] == "auc holdout-2025q4")
     assert metric["value"] == 0.812  # CycloneDX carries metric values as strings
-    assert doc["provenance"]["/datasets/0/license"][0]["at"] == "/components/1/licenses/0/license/id"
+    assert doc["provenance"]["/datasets/0/license"][0]["at"] == "/components/1/licenses/0/expression"
+    assert doc["provenance"]["/datasets/1/license"][0]["at"] == "/components/2/licenses/0/license/id"
     up = {u["node"] for u in doc["lineage"]["upstream"]["model:credit-risk-pd"]}
     assert up == {"dataset:loan-applications", "dataset:bureau-attributes", "dataset:fred-macro-indicators"}
 

@@ -8,19 +8,40 @@ from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
 
 from ..errors import InputError
-from ..resources import schema_path
+from ..resources import data_dir, schema_path
 from ..safeio import escape_pointer
 
 DOCUMENT_SCHEMA_ID = "https://mlgov.dev/schemas/artifact-document/v1"
+_CYCLONEDX_BASE = "http://cyclonedx.org/schema/"
+
+
+@cache
+def _registry() -> Registry:
+    """Published schemas that $ref each other by file name (CycloneDX, SPDX list, JSF)."""
+    resources = []
+    for path in sorted((data_dir("schemas") / "cyclonedx").glob("*.schema.json")):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resource = Resource.from_contents(contents, default_specification=DRAFT7)
+        resources.append((f"{_CYCLONEDX_BASE}{path.name}", resource))
+        if "$id" in contents:
+            resources.append((contents["$id"], resource))
+    return Registry().with_resources(resources)
 
 
 @cache
 def validator(name: str) -> jsonschema.protocols.Validator:
+    """A compiled validator for ``schemas/<name>.schema.json`` (cached per process)."""
     schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
+    if name.startswith("cyclonedx/"):
+        # resolve sibling $refs ("spdx.SNAPSHOT.schema.json") against the file's own name
+        schema = {**schema, "$id": f"{_CYCLONEDX_BASE}{schema_path(name).name}"}
+        return cls(schema, registry=_registry())
     return cls(schema)
 
 

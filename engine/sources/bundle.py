@@ -100,7 +100,7 @@ def read_bundle(root: Path, label: str | None = None) -> list[tuple[SourceRef, F
         at = ptr("metadata", i)
         meta = load(inside(root, rel, display, at), shown(rel))
         source = detect(meta, forced, display, at)
-        out.append((SourceRef(meta.display, source.format, meta.raw.sha256), source.facts(meta)))
+        out.append((SourceRef(meta.display, source.format, meta.raw.sha256), source.read(meta)))
 
     docs = manifest.get("documentation", {})
     if "model_card" in docs:
@@ -109,7 +109,7 @@ def read_bundle(root: Path, label: str | None = None) -> list[tuple[SourceRef, F
         card = load(inside(root, docs["model_card"], display, "/documentation/model_card"), shown(docs["model_card"]))
         if card.syntax != "markdown":
             raise InputError(card.display, "model card must be a Markdown file")
-        out.append((SourceRef(card.display, HuggingFaceCard.format, card.raw.sha256), HuggingFaceCard().facts(card)))
+        out.append((SourceRef(card.display, HuggingFaceCard.format, card.raw.sha256), HuggingFaceCard().read(card)))
     if "pccp" in docs:
         pccp = load(inside(root, docs["pccp"], display, "/documentation/pccp"), shown(docs["pccp"]))
         pccp_facts = FactList()

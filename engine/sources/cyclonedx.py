@@ -12,9 +12,11 @@ from typing import Any
 
 from ..document import vocab
 from ..document.facts import FactList
+from ..errors import InputError
 from . import common
 from .interface import PRIMARY_MODEL, Loaded, Source, add_edge, as_list, ptr
 
+SPEC_VERSIONS = ("1.5", "1.6", "1.7")
 _SUBJECT_KIND = {"container": "container", "application": "code", "library": "code", "framework": "code",
                  "file": "other", "data": "dataset", "machine-learning-model": "model"}
 
@@ -64,6 +66,14 @@ class CycloneDX(Source):
 
     def detect(self, loaded: Loaded) -> bool:
         return loaded.syntax == "json" and isinstance(loaded.data, dict) and loaded.data.get("bomFormat") == "CycloneDX"
+
+    def schema_for(self, loaded: Loaded) -> str:
+        """The published CycloneDX schema of the BOM's own specVersion."""
+        version = str(loaded.data.get("specVersion", ""))
+        if version not in SPEC_VERSIONS:
+            raise InputError(loaded.display, f"unsupported CycloneDX specVersion {version!r} "
+                                             f"(supported: {', '.join(SPEC_VERSIONS)})", "/specVersion")
+        return f"cyclonedx/bom-{version}.SNAPSHOT"
 
     def facts(self, loaded: Loaded) -> FactList:
         bom, file = loaded.data, loaded.display

@@ -38,6 +38,7 @@ def hub_license(front: dict) -> str | None:
 class HuggingFaceCard(Source):
     format = "huggingface-model-card"
     description = "Hugging Face model card (README.md with YAML front matter)"
+    schema = "sources/huggingface-model-card"
 
     def detect(self, loaded: Loaded) -> bool:
         return loaded.syntax == "markdown" and bool(_CARD_KEYS & set(loaded.data))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..document.facts import FactList
+from ..document.schema import validate
 from ..safeio import RawFile, escape_pointer
 
 PRIMARY_MODEL = "model:@primary"
@@ -35,6 +36,18 @@ class Loaded:
 class Source(ABC):
     format: str = ""
     description: str = ""
+    schema: str | None = None
+    """Schema (under ``schemas/``) of the fields this reader relies on; checked before reading."""
+
+    def read(self, loaded: Loaded) -> FactList:
+        """Check the input against its schema, then read it: wrong types fail with a pointer."""
+        name = self.schema_for(loaded)
+        if name:
+            validate(loaded.data, name, loaded.display)
+        return self.facts(loaded)
+
+    def schema_for(self, loaded: Loaded) -> str | None:
+        return self.schema
 
     @abstractmethod
     def detect(self, loaded: Loaded) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..document import vocab
 from ..document.facts import FactList
+from ..document.schema import validate
 from ..errors import InputError
 from ..safeio import parse_json
 from . import common
@@ -47,6 +48,7 @@ def unwrap(loaded: Loaded) -> tuple[dict, str]:
 class InTotoStatement(Source):
     format = "in-toto"
     description = "in-toto Statement v1 / SLSA provenance (bare, or in an unverified DSSE envelope)"
+    schema = "sources/in-toto"
 
     def detect(self, loaded: Loaded) -> bool:
         data = loaded.data
@@ -59,6 +61,8 @@ class InTotoStatement(Source):
     def facts(self, loaded: Loaded) -> FactList:
         statement, pre = unwrap(loaded)
         file = loaded.display
+        if pre:
+            validate(statement, "sources/in-toto-statement", f"{file} (DSSE payload)")
         if statement.get("_type") not in STATEMENT_TYPES:
             raise InputError(file, "DSSE payload is not an in-toto Statement", f"{pre}/_type")
         f = FactList()

@@ -79,6 +79,7 @@ def _version_number(version: dict) -> tuple[int, str]:
 class MLflowRegistry(Source):
     format = "mlflow"
     description = "MLflow Model Registry REST API responses (JSON)"
+    schema = "sources/mlflow"
 
     def detect(self, loaded: Loaded) -> bool:
         data = loaded.data

@@ -34,6 +34,7 @@ def _is_event(value: Any) -> bool:
 class OpenLineage(Source):
     format = "openlineage"
     description = "OpenLineage run events (JSON or JSON lines)"
+    schema = "sources/openlineage"
 
     def detect(self, loaded: Loaded) -> bool:
         if loaded.syntax not in ("json", "jsonl"):

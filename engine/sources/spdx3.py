@@ -36,6 +36,7 @@ def _sha256(el: dict) -> tuple[str | None, str]:
 class SPDX3(Source):
     format = "spdx3"
     description = "SPDX 3.0 JSON-LD (AI and Dataset profiles)"
+    schema = "sources/spdx3"
 
     def detect(self, loaded: Loaded) -> bool:
         data = loaded.data
