@@ -210,6 +210,8 @@ def _model(f: FactList, model: dict, file: str) -> None:
     for i, reg in enumerate(model.get("regulatory_scope", [])):
         p = f"{at}/regulatory_scope/{i}"
         f.add(("model", "regulatory_scope"), [vocab.regime(reg, file, p)], p, union=True)
+    # base_models may list a whole ancestry; the direct bases are those no other entry derives from
+    ancestors = {vocab.entity_key(a) for bm in model.get("base_models", []) for a in bm.get("derived_from", [])}
     for i, bm in enumerate(model.get("base_models", [])):
         p = f"{at}/base_models/{i}"
         key = vocab.entity_key(bm["name"])
@@ -220,7 +222,8 @@ def _model(f: FactList, model: dict, file: str) -> None:
         f.add((*base, "uri"), bm.get("uri"), f"{p}/uri")
         f.add((*base, "supplier"), bm.get("supplier"), f"{p}/supplier")
         common.digest(f, (*base, "digest"), bm.get("digest"), file, f"{p}/digest")
-        add_edge(f, f"model:{key}", "base_of", PRIMARY_MODEL, p)
+        if key not in ancestors:
+            add_edge(f, f"model:{key}", "base_of", PRIMARY_MODEL, p)
         for j, ds in enumerate(bm.get("trained_on", [])):
             dkey = vocab.entity_key(ds)
             f.add(("datasets", dkey, "name"), ds, f"{p}/trained_on/{j}")
