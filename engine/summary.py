@@ -7,6 +7,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .document.digest import document_digest
+
 
 def _short(digest: dict | None) -> str:
     return f"sha256:{digest['sha256'][:12]}…" if digest else "[red]no digest[/red]"
@@ -68,7 +70,8 @@ def print_summary(document: dict[str, Any], console: Console) -> None:
     sections = document.get("documentation", {}).get("model_card", {}).get("sections", {})
     if sections:
         console.print(f"model card sections: {', '.join(sorted(sections))}")
-    console.print(f"sources: {len(document['sources'])} · facts with provenance: {len(document['provenance'])}")
+    console.print(f"sources: {len(document['sources'])} · facts with provenance: {len(document['provenance'])} · "
+                  f"document sha256 (RFC 8785): {document_digest(document)[:16]}…")
     conflicts = document["conflicts"]
     if conflicts:
         console.print(f"[yellow]conflicts: {len(conflicts)}[/yellow]")

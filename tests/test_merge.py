@@ -81,3 +81,13 @@ def test_tampered_canonical_document_is_refused(cli, tmp_path):
     result = cli("validate", out)
     assert result.exit_code == 2
     assert f"{out}: /approvals/0/decision: 'approved-ish' is not one of" in error_line(result)
+
+
+def test_document_digest_ignores_serialisation_but_not_facts():
+    from mlgov.document.digest import document_digest
+
+    doc = normalize([BUNDLES / "credit-risk-pd"])
+    reordered = json.loads(json.dumps(doc, sort_keys=True, indent=4))
+    assert document_digest(reordered) == document_digest(doc)
+    reordered["model"]["risk_tier"] = "medium"
+    assert document_digest(reordered) != document_digest(doc)
