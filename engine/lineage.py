@@ -14,6 +14,7 @@ import networkx as nx
 
 from .errors import LineageError
 
+MAX_PATH_STEPS = 2_000_000
 _COLLECTION_OF_KIND = {"dataset": "datasets", "feature": "features", "run": "training_runs",
                        "deployment": "deployments", "artifact": "subjects"}
 
@@ -69,13 +70,16 @@ def annotate(document: dict[str, Any], provenance: dict[str, list[dict]], primar
         ref, name = refs.get(node, ("", node.split(":", 1)[-1]))
         nodes.append({"id": node, "kind": kind, "name": str(name), "ref": ref})
     lineage["nodes"] = nodes
-    lineage["upstream"] = _reach(graph.reverse(copy=False), reverse=True)
-    lineage["downstream"] = _reach(graph, reverse=False)
+    budget = [MAX_PATH_STEPS]
+    where = (provenance.get("/lineage/edges/0/from") or [{}])[0].get("source")
+    lineage["upstream"] = _reach(graph.reverse(copy=False), reverse=True, budget=budget, where=where)
+    lineage["downstream"] = _reach(graph, reverse=False, budget=budget, where=where)
     if primary:
         lineage["primary"] = primary
 
 
-def _reach(graph: nx.DiGraph, reverse: bool) -> dict[str, list[dict]]:
+def _reach(graph: nx.DiGraph, reverse: bool, budget: list[int], where: str | None) -> dict[str, list[dict]]:
+    """Every reachable node with one shortest path; bounded, since long chains grow cubically."""
     out: dict[str, list[dict]] = {}
     for node in sorted(graph.nodes):
         paths = nx.single_source_shortest_path(graph, node)
@@ -83,6 +87,10 @@ def _reach(graph: nx.DiGraph, reverse: bool) -> dict[str, list[dict]]:
         for target, path in sorted(paths.items()):
             if target == node:
                 continue
+            budget[0] -= len(path)
+            if budget[0] < 0:
+                raise LineageError(where, f"lineage too large to expand (more than {MAX_PATH_STEPS} path steps; "
+                                          f"{graph.number_of_nodes()} nodes)")
             flow = list(reversed(path)) if reverse else list(path)
             via = [graph.edges[a, b]["type"] for a, b in pairwise(path)]
             found.append({"node": target, "path": flow, "via": list(reversed(via)) if reverse else via,

@@ -61,3 +61,12 @@ def test_lineage_command_prints_paths(cli):
             "-[base_of]-> model:cxr-triage") in result.stdout.replace("\n", " ").replace("  ", " ")
     unknown = cli("lineage", BUNDLES / "chest-xray-triage", "--node", "dataset:nope")
     assert unknown.exit_code == 2
+
+
+def test_pathologically_long_chains_are_refused_not_expanded(cli, bundle_copy):
+    root, edit = bundle_copy()
+    chain = [{"from": f"dataset:d{i}", "to": f"dataset:d{i + 1}", "type": "derived_from"} for i in range(400)]
+    edit(lambda m: m.setdefault("lineage", []).extend(chain))
+    result = cli("normalize", root)
+    assert result.exit_code == 2
+    assert "lineage too large to expand (more than 2000000 path steps" in result.stderr
