@@ -35,3 +35,12 @@ class InputError(MlgovError):
 
 class LineageError(InputError):
     """The lineage graph is not a DAG or references unknown nodes."""
+
+
+class EvaluationError(MlgovError):
+    """A pack could not be read or run, or a rule broke the contract: never an empty pass."""
+
+    def __init__(self, where: str, message: str) -> None:
+        self.where = where
+        self.message = message
+        super().__init__(f"{where}: {message}")

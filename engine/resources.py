@@ -31,3 +31,8 @@ def example_bundles() -> dict[str, Path]:
     """Bundled example release bundles by name (directories holding an ``mlgov.yaml``)."""
     root = data_dir("fixtures") / "bundles"
     return {p.parent.name: p.parent for p in sorted(root.glob("*/mlgov.yaml"))}
+
+
+def builtin_packs() -> list[Path]:
+    """Every built-in pack directory: Rego packs under policies/, YAML packs under rules/."""
+    return [p.parent for kind in ("policies", "rules") for p in sorted(data_dir(kind).glob("*/pack.yaml"))]

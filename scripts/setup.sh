@@ -9,5 +9,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
   .venv/bin/python -m pip install --quiet --upgrade pip
 fi
+# the embedded Rego engine is pinned by hash (one person controls its PyPI name)
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/regorus.txt
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps .
 .venv/bin/python -m pip install --quiet --disable-pip-version-check ".[test]"

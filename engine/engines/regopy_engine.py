@@ -1,0 +1,79 @@
+"""regopy (Microsoft's rego-cpp), the second engine for cross-checks.
+
+Always with ``strict_built_in_errors`` on: without it a failing builtin is silently
+*undefined* and a rule that should fire finds nothing. rego-cpp reports no detail for
+runtime errors through its Python API, so those errors name only the engine.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from importlib.metadata import version as dist_version
+from typing import Any
+
+from ..errors import EvaluationError
+from ..packs.model import RegoModule
+from .interface import RULES_QUERY, RegoEngine, first_line
+
+_ERROR = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+\s+\(errormsg \d+:(?P<msg>[^)]*)\)")
+
+
+class RegopyEngine(RegoEngine):
+    name = "regopy"
+
+    def __init__(self) -> None:
+        self._modules: list[RegoModule] = []
+        self._interp: Any = None
+
+    def version(self) -> str:
+        return f"regopy {dist_version('regopy')}"
+
+    def prepare(self, modules: Sequence[RegoModule]) -> None:
+        import regopy
+
+        interp = regopy.Interpreter()
+        interp.strict_built_in_errors = True
+        texts = {m.path: m.text for m in modules}
+        for module in modules:
+            try:
+                interp.add_module(module.path, module.text)
+            except regopy.RegoError as exc:
+                raise EvaluationError(*_located(str(exc), texts, module.path)) from None
+        # rego-cpp compiles lazily: a trivial query surfaces syntax errors now, with locations
+        probe = interp.query("true")
+        if not probe.ok():
+            raise EvaluationError(*_located(str(probe), texts, "regopy"))
+        self._modules = list(modules)
+        self._interp = interp
+
+    def evaluate(self, input_: dict[str, Any]) -> dict[str, Any]:
+        import regopy
+
+        if self._interp is None:
+            raise EvaluationError("regopy", "engine used before prepare()")
+        try:
+            self._interp.set_input_term(json.dumps(input_))
+            output = self._interp.query(RULES_QUERY)
+        except regopy.RegoError as exc:
+            texts = {m.path: m.text for m in self._modules}
+            raise EvaluationError(*_located(str(exc), texts, "regopy")) from None
+        if not output.ok():
+            raise EvaluationError("regopy", "Rego evaluation error (rego-cpp gives no detail; "
+                                            "run with --engine regorus to see it)")
+        text = str(output)
+        if text == "undefined":
+            return {}
+        return json.loads(text)["expressions"][0]
+
+
+def _located(text: str, texts: dict[str, str], default: str) -> tuple[str, str]:
+    """rego-cpp reports byte offsets; turn the first error into file:line and its message."""
+    match = _ERROR.search(text)
+    if not match:
+        return default, f"Rego error: {first_line(text)}"
+    file = match["file"]
+    source = texts.get(file, "")
+    line = source[: int(match["offset"])].count("\n") + 1
+    return f"{file}:{line}", f"Rego error: {match['msg'].strip()}"

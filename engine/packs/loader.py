@@ -1,0 +1,130 @@
+"""Load rule packs from directories; refuse anything unreadable, ambiguous or out of bounds.
+
+A pack's digest is sha256 over the RFC 8785 JSON of its listing (every regular file's
+relative path and sha256, sorted), so it names exactly the policy text that ran.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import rfc8785
+
+from ..document.schema import validate
+from ..errors import EvaluationError, InputError
+from ..safeio import parse_yaml, read_bounded
+from . import rego_metadata
+from .model import Pack, RegoModule
+from .yaml_rules import compile_rules
+
+MANIFEST = "pack.yaml"
+MAX_PACK_FILES = 2000
+
+
+def _walk(root: Path) -> list[Path]:
+    base = root.resolve()
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            if not path.resolve().is_relative_to(base):
+                raise EvaluationError(str(path), "symlink resolves outside the pack")
+            found.append(path)
+            if len(found) > MAX_PACK_FILES:
+                raise EvaluationError(str(root), f"more than {MAX_PACK_FILES} files in one pack")
+    return found
+
+
+def load_pack(root: Path) -> Pack:
+    root = Path(root)
+    if not (root / MANIFEST).is_file():
+        raise EvaluationError(str(root), f"not a rule pack: no {MANIFEST}")
+    files = _walk(root)
+    listing = []
+    raw_by_rel = {}
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        try:
+            raw = read_bounded(path, f"{root.name}/{rel}")
+        except InputError as exc:
+            raise EvaluationError(exc.file or rel, exc.message) from None
+        raw_by_rel[rel] = raw
+        listing.append({"path": rel, "sha256": raw.sha256})
+    digest = hashlib.sha256(rfc8785.dumps(listing)).hexdigest()
+
+    manifest_raw = raw_by_rel[MANIFEST]
+    manifest = _yaml(manifest_raw.text(), manifest_raw.display)
+    _validate(manifest, "pack-manifest", manifest_raw.display)
+    pack = Pack(name=manifest["name"], version=str(manifest["version"]), description=manifest["description"],
+                regimes=tuple(manifest["regimes"]), root=root, digest=digest, files=listing,
+                params=manifest.get("params") or {})
+    for rel, raw in raw_by_rel.items():
+        if rel == MANIFEST:
+            continue
+        if rel.endswith(".rego"):
+            text = raw.text()
+            package, _ = rego_metadata.package_of(text, raw.display)
+            module = RegoModule(raw.display, text, package)
+            if rel.endswith("_test.rego"):
+                pack.rego_tests.append(module)
+                continue
+            pack.rego_modules.append(module)
+            meta = rego_metadata.rule_meta(text, raw.display, pack.name)
+            if meta is not None:
+                if package in pack.rego_rules:
+                    raise EvaluationError(raw.display, f"package {package} is defined twice in pack {pack.name}")
+                pack.rego_rules[package] = meta
+        elif rel.endswith((".yaml", ".yml")):
+            data = _yaml(raw.text(), raw.display)
+            kind = data.get("kind") if isinstance(data, dict) else None
+            if kind == "Rules":
+                pack.yaml_rules.extend(compile_rules(data, raw.text(), raw.display, pack.name))
+            elif kind == "PolicyTests":
+                _validate(data, "policy-tests", raw.display)
+                pack.test_files.append(root / rel)
+            else:
+                raise EvaluationError(raw.display, "YAML file is neither kind: Rules nor kind: PolicyTests")
+    if not pack.rules:
+        raise EvaluationError(str(root), f"pack {pack.name} defines no rules")
+    return pack
+
+
+def load_packs(roots: Sequence[Path]) -> list[Pack]:
+    """Packs in the order given; rule ids and Rego rule packages must be unique across them."""
+    packs = [load_pack(Path(r)) for r in roots]
+    seen_ids: dict[str, str] = {}
+    seen_packages: dict[str, tuple[str, str]] = {}
+    names: set[str] = set()
+    for pack in packs:
+        if pack.name in names:
+            raise EvaluationError(str(pack.root), f"two packs are named {pack.name}")
+        names.add(pack.name)
+        for rule in pack.rules:
+            if rule.id in seen_ids:
+                raise EvaluationError(rule.where, f"rule id {rule.id} is also defined at {seen_ids[rule.id]}")
+            seen_ids[rule.id] = rule.where
+        for module in pack.rego_modules:
+            owner, path = seen_packages.setdefault(module.package, (pack.name, module.path))
+            if owner != pack.name:  # Rego would silently merge the two packs' rules
+                raise EvaluationError(module.path, f"package {module.package} is also defined in {path}")
+    return packs
+
+
+def _yaml(text: str, display: str) -> object:
+    try:
+        return parse_yaml(text, display)
+    except InputError as exc:
+        raise EvaluationError(display, exc.message) from None
+
+
+def _validate(data: object, schema: str, display: str) -> None:
+    try:
+        validate(data, schema, display)
+    except InputError as exc:
+        raise EvaluationError(display, f"{exc.pointer}: {exc.message}") from None

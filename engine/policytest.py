@@ -1,0 +1,146 @@
+"""``mlgov test``: run a pack's own tests, like ``opa test`` and conftest's ``verify``.
+
+Two kinds of test:
+- Rego ``test_*`` rules in ``*_test.rego`` files (using ``with input as ...``), run on
+  regorus (regopy mishandles ``with`` in tests: see ../shared/README.md section 4);
+- case files (``kind: PolicyTests``): a document (``fixture:NAME`` for a bundled example,
+  or a path relative to the case file), an optional JSON Patch, an evaluation date and the
+  number of findings expected per rule. Cases of packs with Rego rules run on every
+  in-process engine, so the built-in packs are shown to behave the same on both.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonpatch
+
+from . import timeutil
+from .engines.regorus_engine import RegorusEngine
+from .errors import EvaluationError, InputError, MlgovError
+from .evaluation.evaluate import Evaluator
+from .normalize import normalize
+from .packs.model import Pack
+from .resources import example_bundles
+from .safeio import parse_yaml, read_bounded
+
+_TEST_RULE = re.compile(r"^(test_[A-Za-z0-9_]+)\b", re.M)
+IN_PROCESS_ENGINES = ("regorus", "regopy")
+
+
+@dataclass
+class TestResult:
+    pack: str
+    name: str
+    kind: str  # rego | case
+    engine: str
+    passed: bool
+    detail: str = ""
+    location: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def run_pack_tests(pack: Pack, engines: tuple[str, ...] = IN_PROCESS_ENGINES) -> list[TestResult]:
+    results = _rego_tests(pack)
+    results += _case_tests(pack, engines if pack.rego_modules else ("native",))
+    return results
+
+
+def _rego_tests(pack: Pack) -> list[TestResult]:
+    if not pack.rego_tests:
+        return []
+    engine = RegorusEngine()
+    engine.prepare([*pack.rego_modules, *pack.rego_tests])
+    results = []
+    for module in pack.rego_tests:
+        for match in _TEST_RULE.finditer(module.text):
+            name = match[1]
+            line = module.text[: match.start()].count("\n") + 1
+            query = f"data.{module.package}.{name}"
+            try:
+                passed = _is_true(engine.fresh().eval_query_as_json(query))
+                detail = "" if passed else "false or undefined"
+            except RuntimeError as exc:
+                passed, detail = False, "error: " + " ".join(str(exc).split())[:300]
+            results.append(TestResult(pack.name, name, "rego", "regorus", passed, detail, f"{module.path}:{line}"))
+    return results
+
+
+def _is_true(result_json: str) -> bool:
+    rows = json.loads(result_json).get("result") or []
+    return bool(rows) and rows[0]["expressions"][0]["value"] is True
+
+
+class _Documents:
+    """Base documents of cases, normalized once per run."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, dict] = {}
+
+    def get(self, ref: str, base: Path, where: str) -> dict:
+        if ref.startswith("fixture:"):
+            bundles = example_bundles()
+            name = ref.removeprefix("fixture:")
+            if name not in bundles:
+                raise EvaluationError(where, f"no bundled example {name!r} (have: {', '.join(bundles)})")
+            path = bundles[name]
+        else:
+            path = (base / ref).resolve()
+        key = str(path)
+        if key not in self.cache:
+            self.cache[key] = normalize([path])
+        return copy.deepcopy(self.cache[key])
+
+
+def _case_tests(pack: Pack, engines: tuple[str, ...]) -> list[TestResult]:
+    if not pack.test_files:
+        return []
+    documents = _Documents()
+    evaluators: dict[tuple[str, str], Evaluator] = {}
+    results = []
+    for path in pack.test_files:
+        raw = read_bounded(path, f"{pack.root.name}/{path.relative_to(pack.root).as_posix()}")
+        data = parse_yaml(raw.text(), raw.display)
+        for i, case in enumerate(data["cases"]):
+            where = f"{raw.display}: /cases/{i}"
+            for engine in engines:
+                results.append(_run_case(pack, case, where, path.parent, engine, documents, evaluators))
+    return results
+
+
+def _run_case(pack: Pack, case: dict, where: str, base: Path, engine: str, documents: _Documents,
+              evaluators: dict[tuple[str, str], Evaluator]) -> TestResult:
+    def result(passed: bool, detail: str = "") -> TestResult:
+        return TestResult(pack.name, case["name"], "case", engine, passed, detail, where)
+
+    try:
+        document = documents.get(case["document"], base, where)
+        if case.get("patch"):
+            document = jsonpatch.apply_patch(document, case["patch"])
+        as_of = timeutil.normalize(case.get("as_of", "2026-01-01"), where, "/as_of")
+        key = (engine, repr(sorted((case.get("params") or {}).items())))
+        if key not in evaluators:
+            evaluators[key] = Evaluator([pack], engine="regorus" if engine == "native" else engine,
+                                        params={pack.name: case.get("params") or {}})
+        outcome = evaluators[key].run(document, as_of)
+    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
+        return result(False, f"patch does not apply: {exc}")
+    except (InputError, EvaluationError, MlgovError) as exc:
+        return result(False, f"could not evaluate: {exc.one_line()}")
+    counts: dict[str, int] = {}
+    for finding in outcome["findings"]:
+        counts[finding["rule"]] = counts.get(finding["rule"], 0) + 1
+    wrong = [f"{rule}: expected {n}, got {counts.get(rule, 0)}" for rule, n in case["expect"].items()
+             if counts.get(rule, 0) != n]
+    known = {r.id for r in pack.rules}
+    unknown = sorted(set(case["expect"]) - known)
+    if unknown:
+        wrong.append(f"rules not in this pack: {', '.join(unknown)}")
+    return result(not wrong, "; ".join(wrong))
