@@ -140,7 +140,7 @@ def _as_of(value: str | None) -> dict:
 
     if value is None:
         return timeutil.from_datetime(datetime.now(UTC).replace(microsecond=0))
-    return timeutil.normalize(value, "--as-of", "")
+    return timeutil.normalize(value, "--as-of", None)
 
 
 def _params(path: Path | None) -> dict:

@@ -14,7 +14,7 @@ from .errors import InputError
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def to_datetime(value: object, display: str, pointer: str) -> datetime:
+def to_datetime(value: object, display: str, pointer: str | None) -> datetime:
     """Parse a timestamp as written in metadata. Naive times are taken as UTC."""
     if isinstance(value, datetime):
         dt = value
@@ -36,7 +36,7 @@ def to_datetime(value: object, display: str, pointer: str) -> datetime:
     return dt.astimezone(UTC)
 
 
-def normalize(value: object, display: str, pointer: str) -> dict:
+def normalize(value: object, display: str, pointer: str | None) -> dict:
     return from_datetime(to_datetime(value, display, pointer))
 
 

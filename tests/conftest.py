@@ -61,3 +61,38 @@ def error_line(result: Result) -> str:
     assert "Traceback" not in result.stderr
     assert lines[0].startswith("mlgov: error: "), lines[0]
     return lines[0]
+
+
+PACK_HEADER = """apiVersion: mlgov.dev/v1
+kind: RulePack
+name: {name}
+version: 1.0.0
+description: test pack
+regimes: [EU-AI-ACT]
+"""
+
+
+def rego_rule(rule_id: str, package: str, body: str, severity: str = "high") -> str:
+    """A Rego rule module with its METADATA annotation."""
+    return (f"# METADATA\n# title: {rule_id} test rule\n# custom:\n#   id: {rule_id}\n"
+            f"#   severity: {severity}\n#   controls: [EU-AI-ACT:Art.10]\n"
+            f"package mlgov.rules.{package}\n\nimport rego.v1\n\n{body}\n")
+
+
+@pytest.fixture
+def make_pack(tmp_path: Path):
+    """Write a pack from {relative path: text}; pack.yaml is added unless given."""
+
+    def make(name: str, files: dict[str, str], params: dict | None = None) -> Path:
+        root = tmp_path / "packs" / name
+        root.mkdir(parents=True)
+        header = PACK_HEADER.format(name=name)
+        if params:
+            header += "params: " + json.dumps(params) + "\n"
+        files = {"pack.yaml": header, **files}
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        return root
+
+    return make

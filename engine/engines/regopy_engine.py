@@ -17,6 +17,7 @@ from ..errors import EvaluationError
 from ..packs.model import RegoModule
 from .interface import RULES_QUERY, RegoEngine, first_line
 
+_ERRMSG = re.compile(r"\(errormsg \d+:(?P<msg>[^)\n]*)")
 _ERROR = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+\s+\(errormsg \d+:(?P<msg>[^)]*)\)")
 
 
@@ -55,17 +56,29 @@ class RegopyEngine(RegoEngine):
             raise EvaluationError("regopy", "engine used before prepare()")
         try:
             self._interp.set_input_term(json.dumps(input_))
-            output = self._interp.query(RULES_QUERY)
+            ok, text = _query(self._interp, RULES_QUERY)
         except regopy.RegoError as exc:
             texts = {m.path: m.text for m in self._modules}
             raise EvaluationError(*_located(str(exc), texts, "regopy")) from None
-        if not output.ok():
-            raise EvaluationError("regopy", "Rego evaluation error (rego-cpp gives no detail; "
-                                            "run with --engine regorus to see it)")
-        text = str(output)
+        if not ok or not text.startswith(("{", "undefined")):
+            message = _ERRMSG.search(text)
+            detail = message["msg"].strip() if message else "rego-cpp gives no detail; run with --engine regorus"
+            raise EvaluationError("regopy", f"Rego evaluation error: {detail}")
         if text == "undefined":
             return {}
         return json.loads(text)["expressions"][0]
+
+
+def _query(interp: Any, query: str) -> tuple[bool, str]:
+    """Query through regopy's C layer: its ``Output`` wrapper itself crashes (JSONDecodeError)
+    when rego-cpp returns an error term instead of JSON, which would hide the message."""
+    from regopy import rego_shared
+
+    impl = rego_shared.rego_query(interp._impl, query)
+    try:
+        return rego_shared.rego_output_ok(impl), rego_shared.rego_output_string(impl)
+    finally:
+        rego_shared.rego_free_output(impl)
 
 
 def _located(text: str, texts: dict[str, str], default: str) -> tuple[str, str]:

@@ -1,0 +1,146 @@
+"""Engines: both in-process engines agree on the built-in packs; a disagreement fails closed;
+the OPA engine speaks OPA's documented REST API (tested against a stand-in, not a real OPA)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import pytest
+import regorus
+
+from mlgov import normalize
+from mlgov.evaluation import evaluate
+from mlgov.packs import load_packs
+from mlgov.resources import builtin_packs
+from mlgov.timeutil import normalize as stamp
+
+from conftest import BUNDLES, error_line, rego_rule
+
+AS_OF = stamp("2026-11-24", "t", "")
+
+
+@pytest.mark.parametrize("bundle", ["credit-risk-pd", "chest-xray-triage", "support-llm-ft"])
+def test_cross_check_agrees_on_builtin_packs(cli, bundle):
+    result = cli("eval", BUNDLES / bundle, "--as-of", "2026-11-24", "--cross-check", "regopy", "--format", "json")
+    assert result.exit_code in (0, 1)
+    assert result.json()["engine"]["cross_check"] == "regopy 1.5.2"
+    alone = cli("eval", BUNDLES / bundle, "--as-of", "2026-11-24", "--engine", "regopy", "--format", "json").json()
+    assert alone["findings"] == result.json()["findings"]
+
+
+def test_cross_check_fails_closed_when_engines_disagree(cli, make_pack):
+    # rego-cpp's semver.compare ranks 1.0.0-alpha above 1.0.0; regorus follows SemVer 2.0.0
+    body = ('findings := [f | semver.compare("1.0.0-alpha", "1.0.0") < 0; '
+            'f := {"message": "pre-release base model", "evidence": ["/model"]}]')
+    root = make_pack("versions", {"a.rego": rego_rule("TST-040", "versions.a", body)})
+    alone = cli("eval", BUNDLES / "credit-risk-pd", "--as-of", "2026-11-24", "--packs", root)
+    assert alone.exit_code == 1
+    crossed = cli("eval", BUNDLES / "credit-risk-pd", "--as-of", "2026-11-24", "--packs", root,
+                  "--cross-check", "regopy")
+    assert crossed.exit_code == 2
+    line = error_line(crossed)
+    assert ("cross-check: regorus and regopy disagree on rule TST-040: "
+            "only regorus found 'pre-release base model'") in line
+
+
+class FakeOpa(BaseHTTPRequestHandler):
+    """Speaks the parts of OPA's REST API we use (PUT /v1/policies/{id}, POST /v1/data/{path}),
+    evaluating with regorus, and records every request so the test can check their shape."""
+
+    policies: ClassVar[dict[str, str]] = {}
+    requests: ClassVar[list[tuple[str, str, str, bytes]]] = []
+
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+    def _reply(self, status: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _body(self) -> bytes:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.requests.append((self.command, self.path, self.headers.get("Content-Type", ""), body))
+        return body
+
+    def do_PUT(self):
+        body = self._body()
+        if not self.path.startswith("/v1/policies/") or self.headers.get("Content-Type") != "text/plain":
+            return self._reply(400, {"code": "invalid_parameter", "message": "bad request"})
+        text = body.decode()
+        try:
+            regorus.Engine().add_policy(self.path, text)
+        except RuntimeError as exc:
+            error = {"code": "rego_parse_error", "message": str(exc).splitlines()[-1]}
+            return self._reply(400, {"code": "invalid_parameter",
+                                     "message": "error(s) occurred while compiling module(s)", "errors": [error]})
+        self.policies[self.path.removeprefix("/v1/policies/")] = text
+        return self._reply(200, {})
+
+    def do_POST(self):
+        body = json.loads(self._body())
+        if not self.path.startswith("/v1/data/") or set(body) != {"input"}:
+            return self._reply(400, {"code": "invalid_parameter", "message": "bad request"})
+        engine = regorus.Engine()
+        for pid, text in self.policies.items():
+            engine.add_policy(pid, text)
+        engine.set_input_json(json.dumps(body["input"]))
+        query = "data." + self.path.removeprefix("/v1/data/").replace("/", ".")
+        try:
+            rows = json.loads(engine.eval_query_as_json(query)).get("result") or []
+        except RuntimeError as exc:
+            return self._reply(500, {"code": "internal_error", "message": str(exc).splitlines()[-1]})
+        return self._reply(200, {"result": rows[0]["expressions"][0]["value"]} if rows else {})
+
+
+@pytest.fixture
+def fake_opa():
+    FakeOpa.policies, FakeOpa.requests = {}, []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpa)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_opa_engine_uses_the_rest_contract_and_agrees(fake_opa):
+    document = normalize([BUNDLES / "support-llm-ft"])
+    packs = load_packs(builtin_packs())
+    via_opa = evaluate(document, packs, AS_OF, engine="opa", opa_url=fake_opa)
+    local = evaluate(document, packs, AS_OF)
+    assert via_opa["findings"] == local["findings"]
+    assert via_opa["engine"]["name"] == "opa"
+    puts = [r for r in FakeOpa.requests if r[0] == "PUT"]
+    posts = [r for r in FakeOpa.requests if r[0] == "POST"]
+    assert {p[1] for p in puts} == {f"/v1/policies/mlgov/provenance/{name}.rego" for name in
+                                     ("subject_digest", "dataset_license", "conflicts", "lineage_described")}
+    assert all(p[2] == "text/plain" for p in puts)
+    assert [p[1] for p in posts] == ["/v1/data/mlgov/rules"]
+    assert json.loads(posts[0][3])["input"]["as_of"] == AS_OF
+
+
+def test_opa_engine_fails_closed(cli, fake_opa, make_pack):
+    broken = make_pack("broken", {"a.rego": rego_rule("TST-050", "broken.a", "findings := [x | x := ")})
+    result = cli("eval", BUNDLES / "credit-risk-pd", "--packs", broken, "--engine", "opa", "--opa-url", fake_opa)
+    assert result.exit_code == 2 and "broken/a.rego: OPA rejected the module" in error_line(result)
+    down = cli("eval", BUNDLES / "credit-risk-pd", "--engine", "opa", "--opa-url", "http://127.0.0.1:9")
+    assert down.exit_code == 2 and "OPA server unreachable" in error_line(down)
+    missing = cli("eval", BUNDLES / "credit-risk-pd", "--engine", "opa")
+    assert missing.exit_code == 2 and "needs --opa-url" in error_line(missing)
+
+
+def test_regopy_error_terms_are_reported_not_crashed_on(cli, make_pack):
+    """rego-cpp resolves semver.compare inside a package path segment named "semver" as a user
+    function (a rego-cpp defect); the error term must surface as a one-line error, exit 2."""
+    body = 'findings := [f | semver.compare("1.0.0", "1.0.1") < 0; f := {"message": "m", "evidence": ["/model"]}]'
+    root = make_pack("semver", {"a.rego": rego_rule("TST-041", "semver.a", body)})
+    result = cli("eval", BUNDLES / "credit-risk-pd", "--as-of", "2026-11-24", "--packs", root, "--engine", "regopy")
+    assert result.exit_code == 2
+    assert "regopy: Rego evaluation error: Function not found: data.mlgov.rules.semver.compare" in error_line(result)
