@@ -189,7 +189,8 @@ def eval_cmd(inputs: tuple[str, ...], pack_dirs: tuple[Path, ...], as_of: str | 
     packs = _packs(pack_dirs)
     document = normalize(list(inputs))
     result = evaluate(document, packs, when, engine=engine, cross_check=cross_check, opa_url=opa_url,
-                      waivers=load_waivers(waivers) if waivers else (), params=_params(params_file))
+                      waivers=load_waivers(waivers) if waivers else (), params=_params(params_file),
+                      validated=True)  # normalize() validated it
     if fmt == "json":
         _write_json(result, None)
     else:

@@ -81,8 +81,11 @@ class Evaluator:
                 out.extend((rule.meta, f) for f in check_findings(rule.meta, rule.evaluate(ctx), document))
         return out
 
-    def run(self, document: dict, as_of: dict, waivers: Sequence[dict] = ()) -> dict[str, Any]:
-        validate_document(document, document.get("document_id", "<document>"))
+    def run(self, document: dict, as_of: dict, waivers: Sequence[dict] = (), validated: bool = False) -> dict[str, Any]:
+        """Findings for one document. ``validated``: the caller got it from :func:`mlgov.normalize`,
+        which already checked it against the schema (validation is most of the cost otherwise)."""
+        if not validated:
+            validate_document(document, document.get("document_id", "<document>"))
         raw = self.rego_findings(document, as_of) + self.yaml_findings(document, as_of)
         findings = [_record(meta, f, document) for meta, f in raw]
         findings.sort(key=lambda f: (-severity_rank(f["severity"]), f["rule"], f["subject"], f["message"]))
@@ -105,9 +108,9 @@ class Evaluator:
 
 def evaluate(document: dict, packs: Sequence[Pack], as_of: dict, engine: str = "regorus",
              cross_check: str | None = None, opa_url: str | None = None, waivers: Sequence[dict] = (),
-             params: dict[str, dict] | None = None) -> dict[str, Any]:
+             params: dict[str, dict] | None = None, validated: bool = False) -> dict[str, Any]:
     """Evaluate one document (see :class:`Evaluator` to evaluate many with one prepared engine)."""
-    return Evaluator(packs, engine, cross_check, opa_url, params).run(document, as_of, waivers)
+    return Evaluator(packs, engine, cross_check, opa_url, params).run(document, as_of, waivers, validated)
 
 
 def _record(meta: RuleMeta, finding: dict, document: dict) -> dict[str, Any]:
