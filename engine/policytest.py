@@ -106,7 +106,7 @@ def _case_tests(pack: Pack, engines: tuple[str, ...]) -> list[TestResult]:
     evaluators: dict[tuple[str, str], Evaluator] = {}
     results = []
     for path in pack.test_files:
-        raw = read_bounded(path, f"{pack.root.name}/{path.relative_to(pack.root).as_posix()}")
+        raw = read_bounded(path, f"{pack.name}/{path.relative_to(pack.root).as_posix()}")
         data = parse_yaml(raw.text(), raw.display)
         for i, case in enumerate(data["cases"]):
             where = f"{raw.display}: /cases/{i}"

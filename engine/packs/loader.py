@@ -67,29 +67,30 @@ def load_pack(root: Path) -> Pack:
     for rel, raw in raw_by_rel.items():
         if rel == MANIFEST:
             continue
+        shown = f"{pack.name}/{rel}"  # errors name the pack as its manifest does, not its folder
         if rel.endswith(".rego"):
             text = raw.text()
-            package, _ = rego_metadata.package_of(text, raw.display)
-            module = RegoModule(raw.display, text, package)
+            package, _ = rego_metadata.package_of(text, shown)
+            module = RegoModule(shown, text, package)
             if rel.endswith("_test.rego"):
                 pack.rego_tests.append(module)
                 continue
             pack.rego_modules.append(module)
-            meta = rego_metadata.rule_meta(text, raw.display, pack.name)
+            meta = rego_metadata.rule_meta(text, shown, pack.name)
             if meta is not None:
                 if package in pack.rego_rules:
-                    raise EvaluationError(raw.display, f"package {package} is defined twice in pack {pack.name}")
+                    raise EvaluationError(shown, f"package {package} is defined twice in pack {pack.name}")
                 pack.rego_rules[package] = meta
         elif rel.endswith((".yaml", ".yml")):
-            data = _yaml(raw.text(), raw.display)
+            data = _yaml(raw.text(), shown)
             kind = data.get("kind") if isinstance(data, dict) else None
             if kind == "Rules":
-                pack.yaml_rules.extend(compile_rules(data, raw.text(), raw.display, pack.name))
+                pack.yaml_rules.extend(compile_rules(data, raw.text(), shown, pack.name))
             elif kind == "PolicyTests":
-                _validate(data, "policy-tests", raw.display)
+                _validate(data, "policy-tests", shown)
                 pack.test_files.append(root / rel)
             else:
-                raise EvaluationError(raw.display, "YAML file is neither kind: Rules nor kind: PolicyTests")
+                raise EvaluationError(shown, "YAML file is neither kind: Rules nor kind: PolicyTests")
     if not pack.rules:
         raise EvaluationError(str(root), f"pack {pack.name} defines no rules")
     return pack
