@@ -238,3 +238,132 @@ def packs_cmd(pack_dirs: tuple[Path, ...]) -> None:
         for rule in sorted(pack.rules, key=lambda r: r.id):
             label = escape(f"[{rule.severity}]")
             console.print(f"  {rule.id} {label} {escape(rule.title)} · {', '.join(rule.controls)}")
+
+
+def _duration_days(text: str, option: str) -> int:
+    from .packs.yaml_rules import parse_duration
+
+    try:
+        d = parse_duration(text)
+    except ValueError:
+        raise MlgovError(f"{option}: not a duration: {text!r} (e.g. 90d, 6mo, 1y)") from None
+    return d.years * 365 + d.months * 30 + d.delta.days
+
+
+@main.command("keygen")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Directory for the key pair.")
+@click.option("--type", "kind", type=click.Choice(["ed25519", "ecdsa-p256"]), default="ed25519", show_default=True)
+@click.option("--name", default="mlgov-key", show_default=True, help="Files are NAME.pem and NAME.pub.pem.")
+@click.option("--passphrase-env", help="Encrypt the private key with the passphrase in this environment variable.")
+@click.option("--force", is_flag=True, help="Replace existing key files.")
+def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | None, force: bool) -> None:
+    """Create a signing key pair (PEM) and print its key id."""
+    from .signing.keys import generate, key_id, write_keypair
+
+    passphrase = None
+    if passphrase_env:
+        passphrase = os.environ.get(passphrase_env)
+        if not passphrase:
+            raise MlgovError(f"--passphrase-env: environment variable {passphrase_env} is not set or empty")
+    private = generate(kind)
+    priv, pub = write_keypair(private, output_dir, name, passphrase.encode() if passphrase else None, force)
+    click.echo(f"private key: {priv}{' (encrypted)' if passphrase else ''}")
+    click.echo(f"public key:  {pub}")
+    click.echo(f"key id:      {key_id(private.public_key())}")
+
+
+@main.command("gate")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Private signing key (PEM). Passphrase, if any, from --key-passphrase-env.")
+@click.option("--key-passphrase-env", default="MLGOV_KEY_PASSPHRASE", show_default=True)
+@click.option("--packs", "pack_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Rule pack directory (repeatable). Default: every built-in pack.")
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="high", show_default=True,
+              help="An open finding this severe or worse fails the gate.")
+@click.option("--waivers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--as-of", help="Evaluation date (default: now). Same inputs and date give the same payload.")
+@click.option("--engine", type=click.Choice(["regorus", "regopy", "opa"]), default="regorus", show_default=True)
+@click.option("--cross-check", type=click.Choice(["regorus", "regopy", "opa"]))
+@click.option("--opa-url")
+@click.option("--valid-for", default="90d", show_default=True, help="How long the verdict stays valid.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("verdict.json"),
+              show_default=True, help="Where to write the signed verdict (DSSE envelope).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of the text summary.")
+@click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a Markdown job summary here (default: $GITHUB_STEP_SUMMARY when set).")
+def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, pack_dirs: tuple[Path, ...],
+             fail_on: str, waivers: Path | None, params_file: Path | None, as_of: str | None, engine: str,
+             cross_check: str | None, opa_url: str | None, valid_for: str, out: Path, as_json: bool,
+             summary_md: Path | None) -> None:
+    """Normalize, evaluate, decide and sign: the CI gate for a release bundle.
+
+    Exit 0: pass; 1: policy failure (a signed FAILED verdict is still written); 2: could not
+    evaluate (nothing is written).
+    """
+    from .evaluation.waivers import load_waivers
+    from .signing.keys import load_signer
+    from .verdict.gate import gate, write_atomically
+    from .verdict.summary import markdown, print_gate
+
+    signer = load_signer(key_path, key_passphrase_env)
+    result = gate(list(inputs), signer, _as_of(as_of), pack_dirs, fail_on,
+                  load_waivers(waivers) if waivers else (), engine, cross_check, opa_url, _params(params_file),
+                  _duration_days(valid_for, "--valid-for"))
+    write_atomically(out, result.envelope)
+    if as_json:
+        _write_json({**result.summary(), "verdict": str(out)}, None)
+    else:
+        print_gate(result, str(out), Console(highlight=False))
+    target = summary_md or (Path(os.environ["GITHUB_STEP_SUMMARY"]) if os.environ.get("GITHUB_STEP_SUMMARY") else None)
+    if target is not None:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(markdown(result))
+    if not result.passed:
+        raise SystemExit(1)
+
+
+@main.command("verify")
+@click.argument("verdict", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Trusted public key (PEM); repeatable.")
+@click.option("--trust", "trust_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Trust file listing public keys and their validity windows.")
+@click.option("--artifact", "artifacts", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A file that must be a subject of the verdict; repeatable.")
+@click.option("--max-age", help="Reject a verdict evaluated longer ago than this (e.g. 7d).")
+@click.option("--require-pass", is_flag=True, help="Reject a FAILED verdict.")
+@click.option("--at", "at", help="Check as of this time instead of now (audits, tests).")
+@click.option("--json", "as_json", is_flag=True)
+def verify_cmd(verdict: Path, keys: tuple[Path, ...], trust_file: Path | None, artifacts: tuple[Path, ...],
+               max_age: str | None, require_pass: bool, at: str | None, as_json: bool) -> None:
+    """Verify a signed verdict before deploying. Exit 0 only if every check holds; 1 if the
+    verdict is rejected; 2 if verification could not run (missing key, unreadable file)."""
+    from datetime import timedelta
+
+    from . import timeutil
+    from .signing.keys import load_public
+    from .signing.trust import TrustedKey, load_trust
+    from .verdict.verify import verify
+
+    if not keys and not trust_file:
+        raise MlgovError("verify needs --key PUBLIC_KEY or --trust FILE: a signature is only as good as the key")
+    trusted = [TrustedKey(str(k), load_public(k)) for k in keys]
+    if trust_file:
+        trusted += load_trust(trust_file)
+    age = timedelta(days=_duration_days(max_age, "--max-age")) if max_age else None
+    when = timeutil.to_datetime(at, "--at", None) if at else None
+    result = verify(verdict, trusted, artifacts, age, require_pass, when)
+    if as_json:
+        _write_json(result.as_dict(), None)
+    else:
+        console = Console(highlight=False)
+        for check in result.checks:
+            mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
+            console.print(f"{mark} {check.name}: {escape(check.message)}")
+        console.print("[bold green]verdict accepted[/bold green]" if result.ok
+                      else "[bold red]verdict rejected[/bold red]")
+    if not result.ok:
+        raise SystemExit(1)

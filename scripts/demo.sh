@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The main job on a bundled example: normalize the credit-risk release bundle and summarise it.
+# The main job on a bundled example: the CI gate on the credit-risk release bundle, then the
+# check a deployment system makes before releasing it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 mkdir -p out
-bundle="$(.venv/bin/mlgov examples credit-risk-pd)"
-exec .venv/bin/mlgov normalize "$bundle" -o out/credit-risk-pd.document.json
+mlgov=.venv/bin/mlgov
+[ -f out/mlgov-key.pem ] || "$mlgov" keygen -o out
+bundle="$("$mlgov" examples credit-risk-pd)"
+"$mlgov" gate "$bundle" --key out/mlgov-key.pem --out out/verdict.json
+"$mlgov" verify out/verdict.json --key out/mlgov-key.pub.pem --artifact "$bundle/model/model.ubj" --require-pass

@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
+from referencing.jsonschema import DRAFT7, DRAFT202012
 
 from ..errors import InputError
 from ..resources import data_dir, schema_path
@@ -21,8 +21,11 @@ _CYCLONEDX_BASE = "http://cyclonedx.org/schema/"
 
 @cache
 def _registry() -> Registry:
-    """Published schemas that $ref each other by file name (CycloneDX, SPDX list, JSF)."""
+    """Our schemas by $id, and published ones that $ref each other by file name (CycloneDX)."""
     resources = []
+    for path in sorted(data_dir("schemas").glob("*.schema.json")):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((contents["$id"], Resource.from_contents(contents, default_specification=DRAFT202012)))
     for path in sorted((data_dir("schemas") / "cyclonedx").glob("*.schema.json")):
         contents = json.loads(path.read_text(encoding="utf-8"))
         resource = Resource.from_contents(contents, default_specification=DRAFT7)
@@ -41,8 +44,7 @@ def validator(name: str) -> jsonschema.protocols.Validator:
     if name.startswith("cyclonedx/"):
         # resolve sibling $refs ("spdx.SNAPSHOT.schema.json") against the file's own name
         schema = {**schema, "$id": f"{_CYCLONEDX_BASE}{schema_path(name).name}"}
-        return cls(schema, registry=_registry())
-    return cls(schema)
+    return cls(schema, registry=_registry())
 
 
 def validate(instance: Any, name: str, file: str) -> None:

@@ -1,0 +1,1 @@
+"""Keys, DSSE signatures and trust: kept apart from the formats that carry signatures."""

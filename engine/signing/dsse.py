@@ -1,0 +1,59 @@
+"""DSSE envelopes (secure-systems-lab/dsse v1): sign and verify over PAE(payloadType, payload)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable
+from typing import Any
+
+from .keys import PublicKey, Signer, key_id, verify_signature
+
+IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json"
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """Pre-Authentication Encoding: what is actually signed, binding the type to the bytes."""
+    kind = payload_type.encode()
+    return b"DSSEv1 %d %s %d %s" % (len(kind), kind, len(payload), payload)
+
+
+def sign(payload: bytes, payload_type: str, signer: Signer) -> dict[str, Any]:
+    signature = signer.sign(pae(payload_type, payload))
+    return {
+        "payloadType": payload_type,
+        "payload": base64.b64encode(payload).decode(),
+        "signatures": [{"keyid": signer.keyid, "sig": base64.b64encode(signature).decode()}],
+    }
+
+
+class EnvelopeError(ValueError):
+    """The envelope is not a well-formed DSSE envelope."""
+
+
+def decode(envelope: Any) -> tuple[str, bytes, list[tuple[str, bytes]]]:
+    """(payloadType, payload bytes, [(keyid, signature bytes)]) of a well-formed envelope."""
+    if not isinstance(envelope, dict):
+        raise EnvelopeError("not a DSSE envelope (expected a JSON object)")
+    payload_type, payload, sigs = envelope.get("payloadType"), envelope.get("payload"), envelope.get("signatures")
+    if not isinstance(payload_type, str) or not isinstance(payload, str) or not isinstance(sigs, list) or not sigs:
+        raise EnvelopeError("not a DSSE envelope (needs payloadType, payload and at least one signature)")
+    try:
+        body = base64.b64decode(payload, validate=True)
+        signatures = [(str(s.get("keyid", "")), base64.b64decode(s["sig"], validate=True)) for s in sigs]
+    except (binascii.Error, KeyError, TypeError, AttributeError):
+        raise EnvelopeError("payload or a signature is not valid base64") from None
+    return payload_type, body, signatures
+
+
+def verified_by(payload_type: str, payload: bytes, signatures: Iterable[tuple[str, bytes]],
+                keys: Iterable[PublicKey]) -> PublicKey | None:
+    """The first trusted key that verifies any signature; key ids are only a hint."""
+    message = pae(payload_type, payload)
+    keys = list(keys)
+    for keyid, signature in signatures:
+        ordered = sorted(keys, key=lambda k: key_id(k) != keyid)  # try the named key first
+        for key in ordered:
+            if verify_signature(key, signature, message):
+                return key
+    return None

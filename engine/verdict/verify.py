@@ -1,0 +1,119 @@
+"""Verify a verdict: signature by a trusted key, statement shape, subjects, age, decision.
+
+Every check is reported on its own; the verdict is accepted only if all hold. A key id in the
+envelope is a hint for which key to try, never a reason to trust it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..document.schema import validator
+from ..errors import InputError
+from ..safeio import parse_json, read_bounded, sha256_file
+from ..signing import dsse
+from ..signing.keys import key_id
+from ..signing.trust import TrustedKey
+from . import PREDICATE_TYPE
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    message: str
+
+
+@dataclass
+class VerifyResult:
+    checks: list[Check] = field(default_factory=list)
+    statement: dict[str, Any] | None = None
+    keyid: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+    def add(self, name: str, ok: bool, message: str) -> bool:
+        self.checks.append(Check(name, ok, message))
+        return ok
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verified": self.ok, "keyid": self.keyid,
+                "checks": [c.__dict__ for c in self.checks],
+                "decision": (self.statement or {}).get("predicate", {}).get("verificationResult")}
+
+
+def verify(verdict: Path, keys: Sequence[TrustedKey], artifacts: Sequence[Path] = (),
+           max_age: timedelta | None = None, require_pass: bool = False, at: datetime | None = None) -> VerifyResult:
+    """Check a verdict file. Problems with *our* inputs (unreadable artifact) raise InputError."""
+    now = at or datetime.now(UTC)
+    out = VerifyResult()
+    raw = read_bounded(verdict)
+    try:
+        envelope = parse_json(raw.text(), raw.display)
+        payload_type, payload, signatures = dsse.decode(envelope)
+    except (InputError, dsse.EnvelopeError) as exc:
+        out.add("envelope", False, f"{raw.display}: {getattr(exc, 'message', exc)}")
+        return out
+    if not out.add("payload type", payload_type == dsse.IN_TOTO_PAYLOAD_TYPE,
+                   f"payloadType is {payload_type!r}" + ("" if payload_type == dsse.IN_TOTO_PAYLOAD_TYPE
+                                                          else f", expected {dsse.IN_TOTO_PAYLOAD_TYPE!r}")):
+        return out
+    try:
+        statement = json.loads(payload)
+    except ValueError:
+        out.add("statement", False, "payload is not JSON")
+        return out
+    signed_at = _time_verified(statement)
+    usable = [k for k in keys if signed_at is None or k.valid_at(signed_at)]
+    key = dsse.verified_by(payload_type, payload, signatures, [k.key for k in usable])
+    if key is None:
+        expired = [k.name for k in keys if k not in usable]
+        hint = f" (keys outside their validity window at signing time: {', '.join(expired)})" if expired else ""
+        out.add("signature", False, f"no signature verifies with a trusted key{hint}")
+        return out
+    out.keyid = key_id(key)
+    out.add("signature", True, f"signed by trusted key {out.keyid}")
+    errors = sorted(validator("verdict-statement").iter_errors(statement), key=lambda e: list(e.absolute_path))
+    if not out.add("statement", not errors, "in-toto Statement with a compliance-verdict predicate" if not errors
+                   else f"/{'/'.join(map(str, errors[0].absolute_path))}: {' '.join(errors[0].message.split())[:160]}"):
+        return out
+    out.statement = statement
+    predicate = statement["predicate"]
+    digests = {s["digest"]["sha256"] for s in statement["subject"]}
+    for path in artifacts:
+        hex_, _ = sha256_file(Path(path), str(path))
+        out.add("subject", hex_ in digests, f"{path}: sha256:{hex_[:16]}… "
+                + ("is a subject of the verdict" if hex_ in digests else "is NOT a subject of this verdict"))
+    not_before = datetime.fromisoformat(predicate["validity"]["not_before"])
+    not_after = datetime.fromisoformat(predicate["validity"]["not_after"])
+    out.add("validity", not_before <= now < not_after,
+            f"valid {predicate['validity']['not_before']} to {predicate['validity']['not_after']}"
+            + ("" if not_before <= now < not_after else f"; checked at {now.strftime('%Y-%m-%dT%H:%M:%SZ')}"))
+    if max_age is not None:
+        age = now - datetime.fromisoformat(predicate["timeVerified"])
+        out.add("age", age <= max_age, f"evaluated {_days(age)} ago, limit {_days(max_age)}")
+    if require_pass:
+        out.add("decision", predicate["verificationResult"] == "PASSED",
+                f"decision {predicate['verificationResult']}: {predicate['decision']['reason']}")
+    return out
+
+
+def _time_verified(statement: Any) -> datetime | None:
+    try:
+        if statement.get("predicateType") == PREDICATE_TYPE:
+            return datetime.fromisoformat(statement["predicate"]["timeVerified"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        pass
+    return None
+
+
+def _days(delta: timedelta) -> str:
+    return f"{delta.total_seconds() / 86400:.1f} days"
+
