@@ -8,11 +8,12 @@ from importlib import import_module
 from typing import Any
 
 from .errors import EXIT_CANNOT_EVALUATE, EXIT_OK, EXIT_POLICY_FAILURE, InputError, MlgovError
+from .normalize import normalize  # eager: the submodule of the same name would otherwise shadow it
 
 __version__ = "0.1.0"
 
 # Imported on first use: a CLI command should not pay for engines and crypto it does not use.
-_LAZY = {"normalize": ".normalize", "evaluate": ".evaluation", "gate": ".verdict.gate", "verify": ".verdict.verify"}
+_LAZY = {"evaluate": ".evaluation", "gate": ".verdict.gate", "verify": ".verdict.verify"}
 
 
 def __getattr__(name: str) -> Any:

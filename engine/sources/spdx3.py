@@ -109,9 +109,11 @@ class SPDX3(Source):
                     value = float(m.get("value"))
                 except (TypeError, ValueError):
                     continue
+                # SPDX's decision threshold is the cut-off used to compute the metric (e.g. a score
+                # threshold), not a pass bar, so it is not our `threshold`
                 mbase = ("evaluations", "spdx-ai-metrics", "metrics", vocab.entity_key(m["key"]))
                 f.add((*mbase, "name"), str(m["key"]), f"{at}/ai_metricDecisionThreshold/{i}/key")
-                f.add((*mbase, "threshold"), value, f"{at}/ai_metricDecisionThreshold/{i}/value")
+                f.add((*mbase, "decision_threshold"), value, f"{at}/ai_metricDecisionThreshold/{i}/value")
         for i, h in enumerate(as_list(el.get("ai_hyperparameter"))):
             if isinstance(h, dict) and h.get("key"):
                 f.add(("training_runs", "spdx-training", "parameters", str(h["key"])), common.text(h.get("value")),

@@ -20,7 +20,8 @@ def print_gate(result: GateResult, verdict_path: str | None, console: Console) -
         console.print(f"  subject {escape(s['name'])} sha256:{s['digest']['sha256'][:16]}…")
     stops = blocking(p)
     for f in stops[:MAX_LISTED]:
-        console.print(f"  [red]✗[/red] {f['rule']} [{f['severity']}] {escape(f['subject'])}: {escape(f['message'])}")
+        label = escape(f"[{f['severity']}]")
+        console.print(f"  [red]✗[/red] {f['rule']} {label} {escape(f['subject'])}: {escape(f['message'])}")
     if len(stops) > MAX_LISTED:
         console.print(f"  … and {len(stops) - MAX_LISTED} more (see the verdict)")
     summary = p["summary"]
