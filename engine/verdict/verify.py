@@ -65,22 +65,29 @@ def verify(verdict: Path, keys: Sequence[TrustedKey], artifacts: Sequence[Path] 
                    f"payloadType is {payload_type!r}" + ("" if payload_type == dsse.IN_TOTO_PAYLOAD_TYPE
                                                           else f", expected {dsse.IN_TOTO_PAYLOAD_TYPE!r}")):
         return out
+    # Authenticate first, interpret after: nothing in the payload is read before a trusted key signed it.
+    key = dsse.verified_by(payload_type, payload, signatures, [k.key for k in keys])
+    if key is None:
+        out.add("signature", False, "no signature verifies with a trusted key")
+        return out
+    out.keyid = key_id(key)
     try:
         statement = json.loads(payload)
     except ValueError:
-        out.add("statement", False, "payload is not JSON")
+        statement = None
+    if not isinstance(statement, dict):  # a trusted key, but not a statement we wrote
+        out.add("statement", False, "signed payload is not an in-toto Statement")
         return out
-    signed_at = _time_verified(statement)
-    usable = [k for k in keys if signed_at is None or k.valid_at(signed_at)]
-    key = dsse.verified_by(payload_type, payload, signatures, [k.key for k in usable])
-    if key is None:
-        expired = [k.name for k in keys if k not in usable]
-        hint = f" (keys outside their validity window at signing time: {', '.join(expired)})" if expired else ""
-        out.add("signature", False, f"no signature verifies with a trusted key{hint}")
-        return out
-    out.keyid = key_id(key)
-    out.add("signature", True, f"signed by trusted key {out.keyid}")
     errors = sorted(validator("verdict-statement").iter_errors(statement), key=lambda e: list(e.absolute_path))
+    signed_at = _time_verified(statement)
+    entries = [k for k in keys if key_id(k.key) == out.keyid]
+    in_window = [k for k in entries if signed_at is not None and k.valid_at(signed_at)]
+    if not in_window:
+        names = ", ".join(k.name for k in entries)
+        when = (statement.get("predicate") or {}).get("timeVerified", "unknown")
+        out.add("signature", False, f"signed by {names}, which was not trusted at signing time ({when})")
+        return out
+    out.add("signature", True, f"signed by trusted key {in_window[0].name} ({out.keyid})")
     if not out.add("statement", not errors, "in-toto Statement with a compliance-verdict predicate" if not errors
                    else f"/{'/'.join(map(str, errors[0].absolute_path))}: {' '.join(errors[0].message.split())[:160]}"):
         return out
