@@ -20,6 +20,7 @@ COLLECTIONS: frozenset[tuple[str, ...]] = frozenset(
         ("subjects",),
         ("model", "base_models"),
         ("datasets",),
+        ("components",),
         ("features",),
         ("training_runs",),
         ("evaluations",),

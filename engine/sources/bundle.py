@@ -151,6 +151,15 @@ def manifest_facts(m: dict[str, Any], file: str) -> FactList:
         common.digest(f, (*base, "digest"), art.get("digest"), file, f"{at}/digest")
         if art["kind"] in ("model", "container"):
             add_edge(f, PRIMARY_MODEL, "packaged_as", f"artifact:{key}", at)
+    for i, comp in enumerate(m.get("components", [])):
+        at = ptr("components", i)
+        base = ("components", vocab.entity_key(comp["name"]))
+        f.add((*base, "name"), comp["name"], f"{at}/name")
+        f.add((*base, "version"), _str(comp.get("version")), f"{at}/version")
+        for field in ("type", "purl", "supplier"):
+            f.add((*base, field), comp.get(field), f"{at}/{field}")
+        common.license_(f, (*base, "license"), comp.get("license"), f"{at}/license")
+        common.digest(f, (*base, "digest"), comp.get("digest"), file, f"{at}/digest")
     for i, feat in enumerate(m.get("features", [])):
         at = ptr("features", i)
         key = vocab.entity_key(feat["name"])

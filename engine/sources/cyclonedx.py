@@ -104,6 +104,8 @@ class CycloneDX(Source):
                 self._dataset(f, comp, at, key, file)
             elif comp.get("type") == "container" and comp.get("hashes"):
                 self._subject(f, comp, at, file)
+            elif comp.get("type") in ("library", "framework", "application", "platform", "operating-system"):
+                self._component(f, comp, at, file)
         if primary:
             for j, anc in enumerate(as_list((primary[0].get("pedigree") or {}).get("ancestors"))):
                 if isinstance(anc, dict) and anc.get("name"):
@@ -234,6 +236,19 @@ class CycloneDX(Source):
             for k, owner in enumerate(owners):
                 org = (owner.get("organization") or {}).get("name") if isinstance(owner, dict) else None
                 f.add((*base, "source"), org, f"{dat_}/governance/owners/{k}/organization/name")
+
+    def _component(self, f: FactList, comp: dict, at: str, file: str) -> None:
+        if not comp.get("name"):
+            return
+        base = ("components", vocab.entity_key(comp["name"]))
+        f.add((*base, "name"), comp["name"], f"{at}/name")
+        f.add((*base, "version"), common.text(comp.get("version")), f"{at}/version")
+        f.add((*base, "type"), comp.get("type"), f"{at}/type")
+        f.add((*base, "purl"), comp.get("purl"), f"{at}/purl")
+        lic, lat = license_of(comp)
+        f.add((*base, "license"), lic, at + lat)
+        digest, dat = sha256_of(comp)
+        common.digest(f, (*base, "digest"), digest, file, at + dat)
 
     def _subject(self, f: FactList, comp: dict, at: str, file: str) -> None:
         digest, dat = sha256_of(comp)
