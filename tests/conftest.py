@@ -16,6 +16,7 @@ from mlgov.resources import data_dir
 FIXTURES = data_dir("fixtures")
 BUNDLES = FIXTURES / "bundles"
 FORMATS = FIXTURES / "formats"
+DOC_PACK = data_dir("rules") / "documentation"  # mechanics tests pin one pack: findings stay stable
 
 
 class Result:

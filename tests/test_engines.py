@@ -119,8 +119,9 @@ def test_opa_engine_uses_the_rest_contract_and_agrees(fake_opa):
     assert via_opa["engine"]["name"] == "opa"
     puts = [r for r in FakeOpa.requests if r[0] == "PUT"]
     posts = [r for r in FakeOpa.requests if r[0] == "POST"]
-    assert {p[1] for p in puts} == {f"/v1/policies/mlgov/provenance/{name}.rego" for name in
-                                     ("subject_digest", "dataset_license", "conflicts", "lineage_described")}
+    expected = {f"/v1/policies/mlgov/{m.path}" for p in packs for m in p.rego_modules}
+    assert {p[1] for p in puts} == expected
+    assert "/v1/policies/mlgov/licensing/lib.rego" in expected  # libraries are uploaded too
     assert all(p[2] == "text/plain" for p in puts)
     assert [p[1] for p in posts] == ["/v1/data/mlgov/rules"]
     assert json.loads(posts[0][3])["input"]["as_of"] == AS_OF

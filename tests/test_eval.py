@@ -13,7 +13,7 @@ from mlgov.packs import load_packs
 from mlgov.resources import builtin_packs
 from mlgov.timeutil import normalize as stamp
 
-from conftest import BUNDLES, error_line, rego_rule
+from conftest import BUNDLES, DOC_PACK, error_line, rego_rule
 
 AS_OF = stamp("2026-11-24", "t", "")
 
@@ -28,11 +28,11 @@ def test_builtin_packs_on_the_examples(cli):
     result = clean.json()
     validate(result, "evaluation-result", "result")
     assert result["findings"] == []
-    assert [p["name"] for p in result["packs"]] == ["provenance", "documentation"]
+    assert [p["name"] for p in result["packs"]] == ["licensing", "provenance", "documentation"]
     assert result["engine"]["version"] == "gordon-to-regorus 0.13.0"
     assert result["as_of"] == {"utc": "2026-11-24T00:00:00Z", "epoch_s": 1795478400}
 
-    llm = run_eval(cli, "--format", "json", bundle="support-llm-ft")
+    llm = run_eval(cli, "--packs", DOC_PACK, "--format", "json", bundle="support-llm-ft")
     assert llm.exit_code == 1
     [finding] = llm.json()["findings"]
     assert finding["rule"] == "DOC-004" and finding["subject"] == "evaluation:acme support eval 2026-09 test"
@@ -43,13 +43,13 @@ def test_builtin_packs_on_the_examples(cli):
 
 
 def test_fail_on_threshold(cli):
-    assert run_eval(cli, bundle="support-llm-ft").exit_code == 1
-    assert run_eval(cli, "--fail-on", "critical", bundle="support-llm-ft").exit_code == 0
-    assert run_eval(cli, "--fail-on", "high", bundle="support-llm-ft").exit_code == 1
+    assert run_eval(cli, "--packs", DOC_PACK, bundle="support-llm-ft").exit_code == 1
+    assert run_eval(cli, "--packs", DOC_PACK, "--fail-on", "critical", bundle="support-llm-ft").exit_code == 0
+    assert run_eval(cli, "--packs", DOC_PACK, "--fail-on", "high", bundle="support-llm-ft").exit_code == 1
 
 
 def test_table_output(cli):
-    result = run_eval(cli, bundle="support-llm-ft")
+    result = run_eval(cli, "--packs", DOC_PACK, bundle="support-llm-ft")
     assert "DOC-004" in result.stdout and "1 open findings (1 high), 0 waived" in result.stdout
 
 

@@ -12,7 +12,7 @@ from mlgov import normalize
 from mlgov.document.digest import document_digest
 from mlgov.document.schema import validate
 
-from conftest import BUNDLES, error_line
+from conftest import BUNDLES, DOC_PACK, error_line
 
 
 @pytest.fixture
@@ -79,14 +79,14 @@ def test_passing_gate_writes_a_signed_verdict(cli, tmp_path, keys):
     assert p["validity"] == {"not_before": "2026-11-24T00:00:00Z", "not_after": "2027-02-22T00:00:00Z"}
     document = normalize([BUNDLES / "credit-risk-pd"])
     assert p["input"]["document_digest"]["sha256"] == document_digest(document)
-    assert [x["name"] for x in p["packs"]] == ["provenance", "documentation"]
+    assert [x["name"] for x in p["packs"]] == ["licensing", "provenance", "documentation"]
     assert all(x["digest"].startswith("sha256:") for x in p["packs"])
     assert p["controls"]["EU-AI-ACT"]["Art.10"]["status"] == "satisfied"
     assert p["verifier"]["version"]["engine"] == "gordon-to-regorus 0.13.0"
 
 
 def test_failing_gate_still_writes_a_signed_failed_verdict(cli, tmp_path, keys):
-    result, out = gate(cli, tmp_path, keys[0], "support-llm-ft")
+    result, out = gate(cli, tmp_path, keys[0], "support-llm-ft", "--packs", DOC_PACK)
     assert result.exit_code == 1
     assert "FAIL  acme-support-assistant@1.4.0" in result.stdout
     assert "DOC-004 [high] evaluation:acme support eval 2026-09 test" in result.stdout
@@ -95,7 +95,7 @@ def test_failing_gate_still_writes_a_signed_failed_verdict(cli, tmp_path, keys):
     assert p["decision"] == {"result": "fail", "fail_on": "high", "blocking_findings": 1,
                              "reason": "1 open finding(s) at high or above: DOC-004"}
     assert p["controls"]["EU-AI-ACT"]["Art.15"] == {"status": "violated", "rules": ["DOC-004"], "findings": 1}
-    lenient, _ = gate(cli, tmp_path, keys[0], "support-llm-ft", "--fail-on", "critical")
+    lenient, _ = gate(cli, tmp_path, keys[0], "support-llm-ft", "--packs", DOC_PACK, "--fail-on", "critical")
     assert lenient.exit_code == 0
 
 
@@ -128,14 +128,14 @@ def test_same_inputs_and_date_give_the_same_payload(cli, tmp_path, keys):
     assert second.read_bytes() == one  # Ed25519 signatures are deterministic too
     later = cli("gate", BUNDLES / "chest-xray-triage", "--key", keys[0], "--as-of", "2026-11-25",
                 "--out", tmp_path / "later.json")
-    assert later.exit_code == 0
+    assert later.exit_code == 1  # the ImageNet licence finding (LIC-002) fails it on either date
     assert json.loads((tmp_path / "later.json").read_text())["payload"] != json.loads(one)["payload"]
 
 
 def test_json_and_markdown_summaries_for_ci(cli, tmp_path, keys, monkeypatch):
     step_summary = tmp_path / "step-summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step_summary))
-    result, out = gate(cli, tmp_path, keys[0], "support-llm-ft", "--json")
+    result, out = gate(cli, tmp_path, keys[0], "support-llm-ft", "--packs", DOC_PACK, "--json")
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
     assert summary["decision"] == "fail" and summary["verdict"] == str(out)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLES, error_line
+from conftest import BUNDLES, DOC_PACK, error_line
 
 ROOT = Path(__file__).resolve().parent.parent
 WEIGHTS = BUNDLES / "credit-risk-pd" / "model" / "model.ubj"
@@ -27,7 +27,7 @@ def signed(cli, tmp_path):
     assert cli("gate", BUNDLES / "credit-risk-pd", "--key", tmp_path / "mlgov-key.pem", "--as-of", "2026-11-24",
                "--out", passing).exit_code == 0
     assert cli("gate", BUNDLES / "support-llm-ft", "--key", tmp_path / "mlgov-key.pem", "--as-of", "2026-11-24",
-               "--out", failing).exit_code == 1
+               "--packs", DOC_PACK, "--out", failing).exit_code == 1
     return {"pass": passing, "fail": failing, "pub": tmp_path / "mlgov-key.pub.pem",
             "other": tmp_path / "other.pem", "other_pub": tmp_path / "other.pub.pem", "dir": tmp_path}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BUNDLES, error_line
+from conftest import BUNDLES, DOC_PACK, error_line
 
 
 def waiver_file(tmp_path, body: str):
@@ -24,7 +24,8 @@ APPROVED = """  - id: WVR-2026-014
 
 
 def run(cli, waivers, as_of="2026-11-24"):
-    return cli("eval", BUNDLES / "support-llm-ft", "--as-of", as_of, "--waivers", waivers, "--format", "json")
+    return cli("eval", BUNDLES / "support-llm-ft", "--packs", DOC_PACK, "--as-of", as_of, "--waivers", waivers,
+               "--format", "json")
 
 
 def test_valid_waiver_applies_and_stays_visible(cli, tmp_path):
@@ -54,7 +55,7 @@ def test_expired_or_premature_waiver_does_not_apply(cli, tmp_path, as_of, status
     assert result.json()["findings"][0]["waived"] is False
     assert result.json()["waivers"][0] == {"id": "WVR-2026-014", "rule": "DOC-004", "status": status,
                                            "findings": 1, "reason": reason}
-    table = cli("eval", BUNDLES / "support-llm-ft", "--as-of", as_of, "--waivers", waivers)
+    table = cli("eval", BUNDLES / "support-llm-ft", "--packs", DOC_PACK, "--as-of", as_of, "--waivers", waivers)
     assert f"waiver WVR-2026-014 (DOC-004): {status}" in table.stdout
 
 
