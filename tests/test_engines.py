@@ -145,3 +145,18 @@ def test_regopy_error_terms_are_reported_not_crashed_on(cli, make_pack):
     result = cli("eval", BUNDLES / "credit-risk-pd", "--as-of", "2026-11-24", "--packs", root, "--engine", "regopy")
     assert result.exit_code == 2
     assert "regopy: Rego evaluation error: Function not found: data.mlgov.rules.semver.compare" in error_line(result)
+
+
+def test_regopy_compile_errors_do_not_leak_to_stdout(make_pack):
+    """rego-cpp prints compile errors from C++ straight to fd 1; `--format json` must stay clean."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = make_pack("leak", {"a.rego": rego_rule("TST-070", "leak.a", "findings := [x | some x in [1]; x := ]")})
+    script = str(Path(sys.executable).with_name("mlgov"))
+    proc = subprocess.run([script, "eval", str(BUNDLES / "credit-risk-pd"), "--packs", str(root), "--engine", "regopy",
+                           "--format", "json"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.strip() == "mlgov: error: leak/a.rego:11: Rego error: Invalid assignment operator"

@@ -7,9 +7,12 @@ runtime errors through its Python API, so those errors name only the engine.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from importlib.metadata import version as dist_version
 from typing import Any
 
@@ -19,6 +22,26 @@ from .interface import RULES_QUERY, RegoEngine, first_line
 
 _ERRMSG = re.compile(r"\(errormsg \d+:(?P<msg>[^)\n]*)")
 _ERROR = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+\s+\(errormsg \d+:(?P<msg>[^)]*)\)")
+
+
+@contextlib.contextmanager
+def _native_quiet() -> Iterator[None]:
+    """rego-cpp prints compile errors to the process's stdout from C++, whatever its log level;
+    that would corrupt ``--format json`` output. Point fds 1 and 2 at /dev/null meanwhile (the
+    error itself still reaches us through the API)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
 
 
 class RegopyEngine(RegoEngine):
@@ -39,13 +62,15 @@ class RegopyEngine(RegoEngine):
         texts = {m.path: m.text for m in modules}
         for module in modules:
             try:
-                interp.add_module(module.path, module.text)
+                with _native_quiet():
+                    interp.add_module(module.path, module.text)
             except regopy.RegoError as exc:
                 raise EvaluationError(*_located(str(exc), texts, module.path)) from None
         # rego-cpp compiles lazily: a trivial query surfaces syntax errors now, with locations
-        probe = interp.query("true")
-        if not probe.ok():
-            raise EvaluationError(*_located(str(probe), texts, "regopy"))
+        with _native_quiet():
+            ok, text = _query(interp, "true")
+        if not ok:
+            raise EvaluationError(*_located(text, texts, "regopy"))
         self._modules = list(modules)
         self._interp = interp
 
@@ -56,7 +81,8 @@ class RegopyEngine(RegoEngine):
             raise EvaluationError("regopy", "engine used before prepare()")
         try:
             self._interp.set_input_term(json.dumps(input_))
-            ok, text = _query(self._interp, RULES_QUERY)
+            with _native_quiet():
+                ok, text = _query(self._interp, RULES_QUERY)
         except regopy.RegoError as exc:
             texts = {m.path: m.text for m in self._modules}
             raise EvaluationError(*_located(str(exc), texts, "regopy")) from None

@@ -1,0 +1,52 @@
+# METADATA
+# title: Validation is independent of the model's authors
+# description: >-
+#   Effective challenge needs a validator who did not build the model: not one of its
+#   developers or trainers, and not from their team when the team is known.
+# custom:
+#   id: APR-002
+#   severity: high
+#   controls:
+#     - SR-11-7:validation
+#     - ISO-42001:A.6.2.4
+#     - NIST-AI-RMF:GOVERN-2.1
+package mlgov.rules.approvals.independence
+
+import data.mlgov.lib.approvals as lib
+import rego.v1
+
+authors := array.concat(
+	object.get(input.document.model, "developers", []),
+	[r.trained_by | some r in input.document.training_runs; r.trained_by],
+)
+
+findings := [f |
+	some i
+	a := input.document.approvals[i]
+	a.role in object.get(lib.params, "validator_roles", [])
+	reasons := [r | some author in authors; r := conflict(a.approver, author)]
+	count(reasons) > 0
+	f := {
+		"message": concat("", ["validator ", lib.who(a), " is not independent: ", reasons[0]]),
+		"evidence": [sprintf("/approvals/%d/approver", [i])],
+		"subject": sprintf("approval:%s", [a.id]),
+	}
+]
+
+conflict(v, author) := "they are also an author or trainer of the model" if same_person(v, author)
+
+conflict(v, author) := concat("", ["same team (", v.team, ") as author ", object.get(author, "name", "?")]) if {
+	not same_person(v, author)
+	v.team
+	v.team == author.team
+}
+
+same_person(v, author) if {
+	v.email
+	lower(v.email) == lower(author.email)
+}
+
+same_person(v, author) if {
+	v.name
+	lower(v.name) == lower(author.name)
+}
