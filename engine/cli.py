@@ -172,8 +172,9 @@ def _packs(dirs: tuple[Path, ...]) -> list:
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Pack parameters to override: {pack name: {param: value}} (YAML).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="info", show_default=True,
-              help="Exit 1 when an open finding is at least this severe.")
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True,
+              help="Exit 1 when an open finding is at least this severe (info findings, such as retention "
+                   "dispositions, only inform unless you ask for --fail-on info).")
 def eval_cmd(inputs: tuple[str, ...], pack_dirs: tuple[Path, ...], as_of: str | None, engine: str,
              cross_check: str | None, opa_url: str | None, waivers: Path | None, params_file: Path | None,
              fmt: str, fail_on: str) -> None:

@@ -137,10 +137,14 @@ def _run_case(pack: Pack, case: dict, where: str, base: Path, engine: str, docum
     counts: dict[str, int] = {}
     for finding in outcome["findings"]:
         counts[finding["rule"]] = counts.get(finding["rule"], 0) + 1
-    wrong = [f"{rule}: expected {n}, got {counts.get(rule, 0)}" for rule, n in case["expect"].items()
+    wrong = [f"{rule}: expected {n}, got {counts.get(rule, 0)}" for rule, n in case.get("expect", {}).items()
              if counts.get(rule, 0) != n]
+    for rule, text in (case.get("expect_text") or {}).items():
+        messages = [f["message"] for f in outcome["findings"] if f["rule"] == rule]
+        if not any(text in m for m in messages):
+            wrong.append(f"{rule}: no finding says {text!r} (got {messages or 'none'})")
     known = {r.id for r in pack.rules}
-    unknown = sorted(set(case["expect"]) - known)
+    unknown = sorted((set(case.get("expect", {})) | set(case.get("expect_text") or {})) - known)
     if unknown:
         wrong.append(f"rules not in this pack: {', '.join(unknown)}")
     return result(not wrong, "; ".join(wrong))

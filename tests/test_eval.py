@@ -27,7 +27,9 @@ def test_builtin_packs_on_the_examples(cli):
     assert clean.exit_code == 0, clean.stdout
     result = clean.json()
     validate(result, "evaluation-result", "result")
-    assert result["findings"] == []
+    # only the retention disposition, which informs and does not fail (--fail-on defaults to low)
+    assert [(f["rule"], f["severity"]) for f in result["findings"]] == [("RET-001", "info")]
+    assert run_eval(cli, "--fail-on", "info").exit_code == 1
     assert [p["name"] for p in result["packs"]] == [p.name for p in load_packs(builtin_packs())]
     assert result["engine"]["version"] == "gordon-to-regorus 0.13.0"
     assert result["as_of"] == {"utc": "2026-11-24T00:00:00Z", "epoch_s": 1795478400}
@@ -124,7 +126,7 @@ def test_bad_as_of_and_params(cli, tmp_path):
 def test_params_override_pack_defaults(cli, tmp_path):
     params = tmp_path / "params.yaml"
     params.write_text(json.dumps({"documentation": {"required_sections": ["intended_use", "change_control"]}}))
-    result = run_eval(cli, "--params", params, "--format", "json")
+    result = run_eval(cli, "--packs", DOC_PACK, "--params", params, "--format", "json")
     assert [f["message"] for f in result.json()["findings"]] == ["the model card has no change_control section"]
 
 

@@ -1,0 +1,46 @@
+# METADATA
+# title: Personal data is not kept after its purpose ended
+# description: >-
+#   GDPR Art. 5(1)(e): personal data is kept no longer than its purpose needs. Once the stated
+#   purpose has ended, a dataset holding personal data must be erased or anonymised, unless a
+#   legal hold applies. (When something still kept depends on it, RET-004 applies instead.)
+# custom:
+#   id: RET-003
+#   severity: high
+#   controls:
+#     - GDPR:Art.5(1)(e)
+#     - GDPR:Art.17
+#     - ISO-42001:A.7.2
+package mlgov.rules.retention.personal_data
+
+import data.mlgov.lib.retention as lib
+import rego.v1
+
+due := [x |
+	not lib.hold
+	ended := lib.facts.personal_data_purpose_ended
+	ended.epoch_s <= input.as_of.epoch_s
+	some i
+	d := input.document.datasets[i]
+	d.personal_data == true
+	x := {"i": i, "d": d, "ended": ended.utc, "dependents": dependents(d.id)}
+]
+
+dependents(id) := [n.node |
+	some n in object.get(input.document.lineage.downstream, concat("", ["dataset:", id]), [])
+	startswith(n.node, "model:")
+]
+
+findings := [f |
+	some x in due
+	count(x.dependents) == 0
+	f := {
+		"message": concat("", [
+			"dataset ", x.d.name, " holds personal data whose purpose ended on ", x.ended,
+			": erase or anonymise it (purge)",
+		]),
+		"evidence": [sprintf("/datasets/%d/personal_data", [x.i]), "/retention/personal_data_purpose_ended"],
+		"subject": concat("", ["dataset:", x.d.id]),
+		"details": {"action": "purge", "since": x.ended},
+	}
+]

@@ -1,0 +1,33 @@
+# METADATA
+# title: Nothing kept depends on data due for erasure
+# description: >-
+#   Erasing training data that a kept model still depends on (via lineage) leaves a record that
+#   cannot be reproduced or explained, while keeping it may breach storage limitation. Someone
+#   must decide: anonymise the data, or document the legal basis for keeping it.
+# custom:
+#   id: RET-004
+#   severity: high
+#   controls:
+#     - GDPR:Art.5(1)(e)
+#     - EU-AI-ACT:Art.10
+#     - SR-11-7:documentation
+#     - ISO-42001:A.7.2
+package mlgov.rules.retention.purge_conflict
+
+import data.mlgov.lib.retention as lib
+import data.mlgov.rules.retention.personal_data as pd
+import rego.v1
+
+findings := [f |
+	lib.kept
+	some x in pd.due
+	count(x.dependents) > 0
+	f := {
+		"message": concat("", [
+			"dataset ", x.d.name, " is due for erasure (personal data, purpose ended ", x.ended, ") but ",
+			concat(", ", x.dependents), ", which is kept, depends on it: anonymise it or document why keeping it is lawful",
+		]),
+		"evidence": [sprintf("/datasets/%d/personal_data", [x.i]), "/retention/personal_data_purpose_ended", "/retention"],
+		"subject": concat("", ["dataset:", x.d.id]),
+	}
+]
