@@ -24,7 +24,8 @@ def eval_fails(cli, pack) -> str:
 
 def test_builtin_packs_load_with_metadata():
     packs = load_packs(builtin_packs())
-    assert [p.name for p in packs] == ["approvals", "licensing", "provenance", "retention", "documentation"]
+    rego = ["approvals", "licensing", "provenance", "retention", "validation"]
+    assert [p.name for p in packs] == [*rego, "documentation"]
     rules = {r.id: r for p in packs for r in p.rules}
     assert rules["PRV-001"].severity == "critical"
     assert rules["PRV-001"].file == "provenance/subject_digest.rego" and rules["PRV-001"].line == 14

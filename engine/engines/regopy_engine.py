@@ -92,7 +92,11 @@ class RegopyEngine(RegoEngine):
             raise EvaluationError("regopy", f"Rego evaluation error: {detail}")
         if text == "undefined":
             return {}
-        return json.loads(text)["expressions"][0]
+        try:
+            return json.loads(text)["expressions"][0]
+        except ValueError:  # seen: sprintf("%s", [concat(...)]) leaves unescaped quotes in the output
+            raise EvaluationError("regopy", "rego-cpp returned malformed JSON for this query "
+                                            "(a rego-cpp defect; see docs/writing-rules.md)") from None
 
 
 def _query(interp: Any, query: str) -> tuple[bool, str]:

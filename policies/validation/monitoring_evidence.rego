@@ -1,0 +1,83 @@
+# METADATA
+# title: The latest monitoring evidence is recent and within its thresholds
+# description: >-
+#   For every planned metric of a deployed model, the most recent observation must meet the
+#   plan's threshold and must not be overdue: one planned period (weekly, monthly, quarterly ...)
+#   plus the pack's grace days, counted from the first deployment when nothing was observed yet.
+# custom:
+#   id: VAL-003
+#   severity: high
+#   controls:
+#     - SR-11-7:monitoring
+#     - EU-AI-ACT:Art.72
+#     - FDA:post-market-monitoring
+#     - ISO-42001:A.6.2.6
+#     - NIST-AI-RMF:MEASURE-3.1
+package mlgov.rules.validation.monitoring_evidence
+
+import rego.v1
+
+default params := {}
+
+params := input.params.validation
+
+now := input.as_of.epoch_s
+
+deployed if {
+	some d in input.document.deployments
+	object.get(d, "status", "active") != "retired"
+}
+
+first_deployed := min([d.timestamp.epoch_s | some d in input.document.deployments; d.timestamp])
+
+# Seconds after which a metric's next observation is overdue.
+allowance(p) := (period + object.get(params, "grace_days", 14)) * 86400 if {
+	period := object.get(object.get(params, "frequency_days", {}), lower(object.get(p, "frequency", "")),
+		object.get(params, "default_frequency_days", 31))
+}
+
+findings := [f |
+	deployed
+	some i
+	p := input.document.monitoring.plan[i]
+	is_number(p.threshold)
+	problem := issue(p)
+	f := {
+		"message": sprintf("monitoring metric %s %s", [p.metric, problem]),
+		"evidence": [sprintf("/monitoring/plan/%d", [i]), "/monitoring"],
+		"subject": sprintf("monitoring:%s", [p.metric]),
+	}
+]
+
+observations(metric) := [e | some e in object.get(input.document.monitoring, "evidence", []); e.metric == metric]
+
+latest(metric) := e if {
+	obs := observations(metric)
+	newest := max([o.observed.epoch_s | some o in obs])
+	some e in obs
+	e.observed.epoch_s == newest
+}
+
+issue(p) := "has no observation, and one was due" if {
+	count(observations(p.metric)) == 0
+	now - first_deployed > allowance(p)
+}
+
+issue(p) := sprintf("was last observed %s: overdue for a %s metric", [e.observed.utc, object.get(p, "frequency", "periodic")]) if {
+	e := latest(p.metric)
+	now - e.observed.epoch_s > allowance(p)
+}
+
+issue(p) := sprintf("is %v, outside its threshold %s %v (observed %s)", [e.value, p.operator, p.threshold, e.observed.utc]) if {
+	e := latest(p.metric)
+	now - e.observed.epoch_s <= allowance(p)
+	not within(e.value, p.operator, p.threshold)
+}
+
+within(v, ">=", t) if v >= t
+
+within(v, ">", t) if v > t
+
+within(v, "<=", t) if v <= t
+
+within(v, "<", t) if v < t

@@ -1,0 +1,44 @@
+# METADATA
+# title: No regression against the champion or baseline beyond the declared tolerance
+# description: >-
+#   A new version should not be worse than the model it replaces (champion) or the agreed
+#   baseline by more than the tolerance declared for the metric (0 when none is declared).
+# custom:
+#   id: VAL-001
+#   severity: high
+#   controls:
+#     - SR-11-7:validation
+#     - EU-AI-ACT:Art.15
+#     - FDA:performance-validation
+#     - ISO-42001:A.6.2.4
+#     - NIST-AI-RMF:MEASURE-2.3
+package mlgov.rules.validation.regression
+
+import rego.v1
+
+findings := [f |
+	some i, j
+	e := input.document.evaluations[i]
+	m := e.metrics[j]
+	some reference in ["champion", "baseline"]
+	ref := m[reference]
+	is_boolean(m.higher_is_better)
+	worse(m, ref)
+	f := {
+		"message": sprintf("metric %s of evaluation %s is %v against a %s of %v (tolerance %v)", [
+			m.id, e.id, m.value, reference, ref, object.get(m, "tolerance", 0),
+		]),
+		"evidence": [sprintf("/evaluations/%d/metrics/%d", [i, j])],
+		"subject": sprintf("evaluation:%s", [e.id]),
+	}
+]
+
+worse(m, ref) if {
+	m.higher_is_better == true
+	m.value < ref - object.get(m, "tolerance", 0)
+}
+
+worse(m, ref) if {
+	m.higher_is_better == false
+	m.value > ref + object.get(m, "tolerance", 0)
+}
