@@ -125,9 +125,11 @@ def test_bad_as_of_and_params(cli, tmp_path):
 
 def test_params_override_pack_defaults(cli, tmp_path):
     params = tmp_path / "params.yaml"
-    params.write_text(json.dumps({"documentation": {"required_sections": ["intended_use", "change_control"]}}))
+    params.write_text(json.dumps({"documentation": {"required_sections_by_tier": {"high": ["intended_use",
+                                                                                          "change_control"]}}}))
     result = run_eval(cli, "--packs", DOC_PACK, "--params", params, "--format", "json")
-    assert [f["message"] for f in result.json()["findings"]] == ["the model card has no change_control section"]
+    assert [f["message"] for f in result.json()["findings"]] == [
+        "the model card has no change_control section (required for risk tier high)"]
 
 
 def test_canonical_document_as_input(cli, tmp_path):
