@@ -368,3 +368,35 @@ def verify_cmd(verdict: Path, keys: tuple[Path, ...], trust_file: Path | None, a
                       else "[bold red]verdict rejected[/bold red]")
     if not result.ok:
         raise SystemExit(1)
+
+
+@main.command("controls")
+@click.option("--regime", help="Only this regime (e.g. EU-AI-ACT).")
+@click.option("--packs", "pack_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Rule pack directory (repeatable). Default: every built-in pack.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+def controls_cmd(regime: str | None, pack_dirs: tuple[Path, ...], fmt: str) -> None:
+    """List the controls of each regime and the rules that cover them."""
+    from .controls import catalogs, check_rule_controls, coverage, markdown_table
+
+    packs = _packs(pack_dirs)
+    check_rule_controls(packs)
+    selected = [c for c in catalogs() if regime is None or c.regime == regime]
+    if regime and not selected:
+        raise MlgovError(f"no catalog for regime {regime!r} (have: {', '.join(c.regime for c in catalogs())})")
+    rules_of = coverage(packs)
+    if fmt == "markdown":
+        click.echo(markdown_table(packs), nl=False)
+        click.echo()
+        return
+    if fmt == "json":
+        _write_json([{"regime": c.regime, "title": c.title, "source": c.source, "controls": [
+            {"id": x.id, "title": x.title, "citation": x.citation, "requirement": x.requirement,
+             "rules": rules_of.get(x.key, [])} for x in c.controls]} for c in selected], None)
+        return
+    console = Console(highlight=False)
+    for cat in selected:
+        console.print(f"[bold]{cat.regime}[/bold] {escape(cat.title)}")
+        for x in cat.controls:
+            rules = ", ".join(rules_of.get(x.key, [])) or "[yellow]not assessed[/yellow]"
+            console.print(f"  {escape(x.id):<18} {escape(x.title)} · {rules}")

@@ -83,7 +83,10 @@ def test_passing_gate_writes_a_signed_verdict(cli, tmp_path, keys):
     assert p["input"]["document_digest"]["sha256"] == document_digest(document)
     assert [x["name"] for x in p["packs"]] == [pack.name for pack in load_packs(builtin_packs())]
     assert all(x["digest"].startswith("sha256:") for x in p["packs"])
-    assert p["controls"]["EU-AI-ACT"]["Art.10"]["status"] == "satisfied"
+    # credit-risk-pd is in scope of SR 11-7 and GDPR only
+    assert p["controls"]["SR-11-7"]["validation"]["status"] == "satisfied"
+    assert p["controls"]["SR-11-7"]["inventory"]["status"] == "not_assessed"
+    assert p["controls"]["EU-AI-ACT"]["Art.10"]["status"] == "not_applicable"
     assert p["verifier"]["version"]["engine"] == "gordon-to-regorus 0.13.0"
 
 
@@ -96,7 +99,9 @@ def test_failing_gate_still_writes_a_signed_failed_verdict(cli, tmp_path, keys):
     assert p["verificationResult"] == "FAILED"
     assert p["decision"] == {"result": "fail", "fail_on": "high", "blocking_findings": 1,
                              "reason": "1 open finding(s) at high or above: DOC-004"}
-    assert p["controls"]["EU-AI-ACT"]["Art.15"] == {"status": "violated", "rules": ["DOC-004"], "findings": 1}
+    assert p["controls"]["EU-AI-ACT"]["Art.15"] == {
+        "status": "violated", "rules": ["DOC-004"], "findings": 1,
+        "title": "Accuracy, robustness and cybersecurity", "citation": "Art. 15"}
     lenient, _ = gate(cli, tmp_path, keys[0], "support-llm-ft", "--packs", DOC_PACK, "--fail-on", "critical")
     assert lenient.exit_code == 0
 

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from ..controls import check_rule_controls
 from ..document import validate_document
 from ..document.digest import document_digest
 from ..engines import make_engine
@@ -27,6 +28,7 @@ class Evaluator:
     def __init__(self, packs: Sequence[Pack], engine: str = "regorus", cross_check: str | None = None,
                  opa_url: str | None = None, params: dict[str, dict] | None = None) -> None:
         self.packs = list(packs)
+        check_rule_controls(self.packs)
         self.params = {p.name: {**p.params, **(params or {}).get(p.name, {})} for p in self.packs}
         self.rego_rules: dict[str, RuleMeta] = {k: v for p in self.packs for k, v in p.rego_rules.items()}
         modules = [m for p in self.packs for m in p.rego_modules]

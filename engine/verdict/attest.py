@@ -10,10 +10,10 @@ from typing import Any
 import rfc8785
 
 from .. import __version__
+from ..controls import roll_up
 from ..errors import MlgovError
 from ..packs.model import Pack, severity_rank
 from . import PREDICATE_TYPE, VERIFIER_ID
-from .controls import roll_up
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 
@@ -68,7 +68,7 @@ def statement(document: dict[str, Any], result: dict[str, Any], packs: list[Pack
         "findings": result["findings"],
         "waivers": result["waivers"],
         "summary": result["summary"],
-        "controls": roll_up(packs, result["findings"]),
+        "controls": roll_up(packs, result["findings"], document.get("model", {}).get("regulatory_scope", [])),
     }
     return {"_type": STATEMENT_TYPE, "subject": subjects(document), "predicateType": PREDICATE_TYPE,
             "predicate": predicate}
