@@ -1,0 +1,72 @@
+"""What the built-in packs find in the three example releases, and why a compliance officer
+would expect exactly that. Both in-process engines must agree (cross-check)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mlgov import normalize
+from mlgov.evaluation import evaluate
+from mlgov.packs import load_packs
+from mlgov.resources import builtin_packs
+from mlgov.timeutil import normalize as stamp
+
+from conftest import BUNDLES
+
+EXPECTED = {
+    # A Tier-1 bank model with internal, bureau-licensed and public-domain data, validated by an
+    # independent MRM team, approved by owner, validator and compliance before deployment, and
+    # in use: nothing blocks it; the record is kept while the model is in use (SR 11-7).
+    "credit-risk-pd": {
+        ("RET-001", "credit-risk-pd@3.2.0"),
+    },
+    # A commercial radiology device fine-tuned from torchvision's ImageNet weights: ImageNet's
+    # terms of access allow non-commercial research only, and the device inherits that through
+    # its base model (the finding names the path). Everything else is in order.
+    "chest-xray-triage": {
+        ("LIC-002", "dataset:imagenet-1k"),
+        ("RET-001", "cxr-triage@2.1.0"),
+    },
+    # A commercial support assistant: Alpaca is CC-BY-NC-4.0 (blocks commercial use); Dolly is
+    # CC-BY-SA-3.0 (share-alike to review); Llama 3.1's use restrictions must be carried into the
+    # model's terms and its community conditions reviewed; the compliance approval was for v1.3.0's
+    # adapter; accuracy misses its 0.9 floor and regresses against the champion; the record has no
+    # placed-on-market date for its 10-year clock, and it is under a legal hold.
+    "support-llm-ft": {
+        ("LIC-002", "dataset:tatsu-lab/alpaca"),
+        ("LIC-004", "dataset:databricks/databricks-dolly-15k"),
+        ("LIC-005", "model:meta-llama/llama-3.1-8b-instruct"),
+        ("LIC-006", "model:meta-llama/llama-3.1-8b-instruct"),
+        ("APR-003", "approval:compliance clara winter 2026-08-14t13:20:00z"),
+        ("DOC-004", "evaluation:acme support eval 2026-09 test"),
+        ("VAL-001", "evaluation:acme support eval 2026-09 test"),
+        ("RET-002", "acme-support-assistant@1.4.0"),
+        ("RET-001", "acme-support-assistant@1.4.0"),
+    },
+}
+
+
+@pytest.mark.parametrize("bundle", sorted(EXPECTED))
+def test_findings_on_the_examples(bundle):
+    result = evaluate(normalize([BUNDLES / bundle]), load_packs(builtin_packs()), stamp("2026-11-24", "t", None),
+                      cross_check="regopy", validated=True)
+    assert {(f["rule"], f["subject"]) for f in result["findings"]} == EXPECTED[bundle]
+
+
+def test_every_builtin_rule_has_tests_that_make_it_pass_and_fail():
+    """Each rule appears in its pack's cases both with 0 expected findings and with some."""
+    for pack in load_packs(builtin_packs()):
+        zero, some = set(), set()
+        for path in pack.test_files:
+            for case in yaml.safe_load(Path(path).read_text())["cases"]:
+                for rule, n in case.get("expect", {}).items():
+                    (zero if n == 0 else some).add(rule)
+                some |= set(case.get("expect_text", {}))
+        for rule in pack.rules:
+            if rule.id == "RET-001":  # a disposition: one per record, tested for each action instead
+                assert rule.id in some
+                continue
+            assert rule.id in zero and rule.id in some, f"{rule.id} lacks a passing or a failing case"
