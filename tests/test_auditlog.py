@@ -1,0 +1,259 @@
+"""The audit log: Merkle proofs, tamper detection on the SQLite file, concurrency and crashes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from mlgov.auditlog import merkle
+from mlgov.auditlog.log import AuditLog
+from mlgov.signing.keys import load_public, load_signer
+from mlgov.signing.trust import TrustedKey
+
+from conftest import BUNDLES, DOC_PACK, error_line
+
+
+def test_merkle_known_answer_and_proofs():
+    assert merkle.leaf_hash(b"").hex() == "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"
+    assert merkle.root([]).hex() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    for n in range(1, 34):
+        leaves = [merkle.leaf_hash(bytes([i])) for i in range(n)]
+        acc = merkle.Accumulator()
+        roots = []
+        for leaf in leaves:
+            acc.add(leaf)
+            roots.append(acc.root())
+        assert roots[-1] == merkle.root(leaves)
+        for i in range(n):
+            proof = merkle.inclusion_proof(leaves, i)
+            assert merkle.verify_inclusion(leaves[i], i, n, proof, roots[-1])
+            assert not merkle.verify_inclusion(merkle.leaf_hash(b"forged"), i, n, proof, roots[-1])
+            if i + 1 < n:
+                assert not merkle.verify_inclusion(leaves[i + 1], i, n, proof, roots[-1])
+        for m in range(1, n + 1):
+            proof = merkle.consistency_proof(leaves, m)
+            assert merkle.verify_consistency(m, n, roots[m - 1], roots[-1], proof)
+            if m < n:
+                assert not merkle.verify_consistency(m, n, merkle.leaf_hash(b"x"), roots[-1], proof)
+
+
+@pytest.fixture
+def logged(cli, tmp_path):
+    """Three gate runs recorded in a log, each followed by a signed checkpoint."""
+    assert cli("keygen", "-o", tmp_path).exit_code == 0
+    db = tmp_path / "audit.db"
+    for bundle in ("credit-risk-pd", "support-llm-ft", "chest-xray-triage"):
+        result = cli("gate", BUNDLES / bundle, "--key", tmp_path / "mlgov-key.pem", "--as-of", "2026-11-24",
+                     "--packs", DOC_PACK, "--log", db, "--out", tmp_path / f"{bundle}.json")
+        assert result.exit_code in (0, 1), result.stderr
+    return {"db": db, "pub": tmp_path / "mlgov-key.pub.pem", "key": tmp_path / "mlgov-key.pem", "dir": tmp_path}
+
+
+def verify(cli, logged, *extra):
+    return cli("log", "verify", "--log", logged["db"], "--key", logged["pub"], "--json", *extra)
+
+
+def problems(result) -> list[str]:
+    assert result.exit_code == 1, result.stdout
+    return result.json()["problems"]
+
+
+def sql(logged, statement: str, *args) -> None:
+    db = sqlite3.connect(logged["db"])
+    db.execute(statement, args)
+    db.commit()
+    db.close()
+
+
+def test_gate_runs_are_recorded_and_the_log_verifies(cli, logged):
+    result = verify(cli, logged)
+    assert result.exit_code == 0, result.stdout
+    assert result.json() == {"verified": True, "entries": 3, "checkpoints_verified": 3,
+                             "entries_after_last_checkpoint": 0, "problems": []}
+    entries = cli("log", "query", "--log", logged["db"], "--json").json()
+    assert [(e["seq"], e["kind"], e["decision"]) for e in entries] == [(1, "gate", "pass"), (2, "gate", "fail"),
+                                                                       (3, "gate", "pass")]
+    assert entries[1]["details"]["document_id"] == "acme-support-assistant@1.4.0"
+    assert entries[0]["verdict"]["payloadType"] == "application/vnd.in-toto+json"
+    assert entries[0]["verdict_digest"]["sha256"]
+    assert entries[0]["actor"]["user"]
+    assert [p["name"] for p in entries[0]["packs"]] == ["documentation"]
+
+
+def test_query_filters(cli, logged):
+    def seqs(*args):
+        return [e["seq"] for e in cli("log", "query", "--log", logged["db"], "--json", *args).json()]
+
+    assert seqs("--decision", "fail") == [2]
+    assert seqs("--subject", "cxr-triage*") == [3]
+    assert seqs("--subject", "14b19a2d*") == [1]  # by digest
+    assert seqs("--kind", "waiver") == []
+    assert seqs("--since", "2000-01-01", "--limit", "2") == [2, 3]
+    assert seqs("--until", "2000-01-01") == []
+
+
+def test_a_changed_entry_is_detected(cli, logged):
+    db = sqlite3.connect(logged["db"])
+    (body,) = db.execute("SELECT body FROM entries WHERE seq = 2").fetchone()
+    entry = json.loads(body)
+    entry["decision"] = "pass"  # rewrite history: the failed release passed
+    forged = json.dumps(entry, separators=(",", ":")).encode()
+    db.execute("UPDATE entries SET body = ?, leaf = ?, decision = 'pass' WHERE seq = 2",
+               (forged, merkle.leaf_hash(forged)))
+    db.commit()
+    db.close()
+    found = problems(verify(cli, logged))
+    assert "entries 1..2 no longer hash to the signed checkpoint's root" in found[0]
+
+
+def test_an_edited_column_is_detected(cli, logged):
+    sql(logged, "UPDATE entries SET decision = 'pass' WHERE seq = 2")
+    assert problems(verify(cli, logged)) == ["entry 2: indexed columns differ from the entry (edited)"]
+
+
+def test_a_deleted_entry_is_detected(cli, logged):
+    sql(logged, "DELETE FROM entries WHERE seq = 2")
+    found = problems(verify(cli, logged))
+    assert "entries 2..2 are missing (deleted?)" in found
+    assert any("no longer hash to the signed checkpoint's root" in p for p in found)
+
+
+def test_reordering_is_detected(cli, logged):
+    db = sqlite3.connect(logged["db"])
+    rows = db.execute("SELECT seq, body, leaf FROM entries WHERE seq IN (1, 2) ORDER BY seq").fetchall()
+    db.execute("UPDATE entries SET body = ?, leaf = ? WHERE seq = 1", (rows[1][1], rows[1][2]))
+    db.execute("UPDATE entries SET body = ?, leaf = ? WHERE seq = 2", (rows[0][1], rows[0][2]))
+    db.commit()
+    db.close()
+    found = problems(verify(cli, logged))
+    assert "row 1 holds entry 2 (reordered or altered)" in found
+
+
+def test_truncation_past_a_signed_checkpoint_is_detected(cli, logged):
+    sql(logged, "DELETE FROM entries WHERE seq = 3")
+    assert "log truncated: a signed checkpoint covers 3 entries, only 2 remain" in problems(verify(cli, logged))
+
+
+def test_truncation_that_also_removes_checkpoints_is_caught_by_a_saved_checkpoint(cli, logged):
+    saved = logged["dir"] / "head.json"
+    assert cli("log", "checkpoint", "--log", logged["db"], "--key", logged["key"], "-o", saved).exit_code == 0
+    sql(logged, "DELETE FROM entries WHERE seq = 3")
+    sql(logged, "DELETE FROM checkpoints WHERE size = 3")
+    assert verify(cli, logged).exit_code == 0  # locally consistent...
+    found = problems(verify(cli, logged, "--trusted-checkpoint", saved))
+    assert found == ["log truncated: the checkpoint you trust covers 3 entries, only 2 remain"]
+
+
+def test_checkpoints_need_a_trusted_key(cli, logged):
+    assert cli("keygen", "-o", logged["dir"], "--name", "other").exit_code == 0
+    result = cli("log", "verify", "--log", logged["db"], "--key", logged["dir"] / "other.pub.pem", "--json")
+    assert problems(result)[0] == "checkpoint at size 1: no signature verifies with a trusted key"
+    no_key = cli("log", "verify", "--log", logged["db"])
+    assert no_key.exit_code == 2 and "log verify needs --key" in error_line(no_key)
+
+
+def test_inclusion_and_consistency_proofs_check_offline(cli, logged):
+    proof = logged["dir"] / "proof.json"
+    assert cli("log", "prove", "2", "--log", logged["db"], "-o", proof).exit_code == 0
+    ok = cli("log", "check-proof", proof, "--key", logged["pub"])
+    assert ok.exit_code == 0 and ok.stdout.startswith("ok: entry 2 is in the log of 2 entries")
+    doc = json.loads(proof.read_text())
+    doc["entry"]["decision"] = "pass"
+    proof.write_text(json.dumps(doc))
+    bad = cli("log", "check-proof", proof, "--key", logged["pub"])
+    assert bad.exit_code == 1 and "leaf_data does not match the entry shown" in bad.stdout
+    consistency = logged["dir"] / "consistency.json"
+    assert cli("log", "consistency", "1", "3", "--log", logged["db"], "-o", consistency).exit_code == 0
+    grew = cli("log", "check-proof", consistency, "--key", logged["pub"])
+    assert grew.stdout == "ok: the log only grew: 1 -> 3 entries\n"
+
+
+def test_env_var_and_failed_runs_are_recorded(cli, tmp_path, monkeypatch, bundle_copy):
+    assert cli("keygen", "-o", tmp_path).exit_code == 0
+    monkeypatch.setenv("MLGOV_LOG", str(tmp_path / "env.db"))
+    root, edit = bundle_copy()
+    edit(lambda m: m["model"].__setitem__("risk_tier", "extreme"))
+    result = cli("gate", root, "--key", tmp_path / "mlgov-key.pem", "--out", tmp_path / "v.json")
+    assert result.exit_code == 2
+    [entry] = cli("log", "query", "--json").json()
+    assert (entry["kind"], entry["decision"]) == ("gate", "error")
+    assert "unknown risk tier 'extreme'" in entry["details"]["error"]
+
+
+def test_waiver_decisions_are_recorded(cli, tmp_path):
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("apiVersion: mlgov.dev/v1\nkind: Waivers\nwaivers:\n  - id: W-9\n    rule: LIC-004\n"
+                       "    subjects: ['dataset:x']\n    justification: j\n    approved_by: {name: A, role: legal}\n"
+                       "    approved: 2026-11-01\n    expires: 2027-01-01\n")
+    db = tmp_path / "w.db"
+    assert cli("log", "record-waivers", waivers, "--log", db).exit_code == 0
+    [entry] = cli("log", "query", "--log", db, "--kind", "waiver", "--json").json()
+    assert entry["details"]["waiver"] == "W-9" and entry["decision"] == "approved"
+
+
+APPENDER = """
+import sys
+from mlgov.auditlog.log import AuditLog
+log = AuditLog.open(sys.argv[1])
+for i in range(int(sys.argv[2])):
+    seq = log.append("gate", [{"name": f"worker-{sys.argv[3]}-{i}", "digest": {"sha256": "0" * 64}}], "pass")
+    print(seq, flush=True)
+"""
+
+
+def test_concurrent_appenders_lose_nothing(tmp_path):
+    db = tmp_path / "busy.db"
+    AuditLog.open(db)  # create it once, so that workers do not race on the schema
+    workers = [subprocess.Popen([sys.executable, "-c", APPENDER, str(db), "500", str(w)], stdout=subprocess.PIPE,
+                                text=True) for w in range(4)]
+    seqs = []
+    for worker in workers:
+        out, _ = worker.communicate(timeout=600)
+        assert worker.returncode == 0
+        seqs += [int(line) for line in out.split()]
+    assert sorted(seqs) == list(range(1, 2001))
+    log = AuditLog.open(db)
+    names = {e["subjects"][0]["name"] for e in log.entries()}
+    assert len(names) == 2000
+    key = _key(tmp_path)
+    log.checkpoint(key)
+    check = log.verify([TrustedKey("k", key.public)])
+    assert check.ok and check.size == 2000
+
+
+def test_sigkill_in_the_middle_of_appends_leaves_a_verifiable_log(tmp_path):
+    db = tmp_path / "crash.db"
+    AuditLog.open(db)
+    proc = subprocess.Popen([sys.executable, "-c", APPENDER, str(db), "100000", "k"], stdout=subprocess.PIPE,
+                            text=True)
+    deadline = time.time() + 60
+    acknowledged = 0
+    while acknowledged < 50 and time.time() < deadline:
+        line = proc.stdout.readline()
+        if line:
+            acknowledged = int(line)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    log = AuditLog.open(db)
+    size = log.store.size()
+    assert size >= acknowledged  # every acknowledged append is there (and at most one more committed)
+    key = _key(tmp_path)
+    log.checkpoint(key)
+    check = log.verify([TrustedKey("k", key.public)])
+    assert check.ok, check.problems
+    assert [e["seq"] for e in log.entries()] == list(range(1, size + 1))
+
+
+def _key(tmp_path):
+    from mlgov.signing.keys import generate, write_keypair
+
+    private, public = write_keypair(generate(), tmp_path, "logkey", None, force=True)
+    assert load_public(public)
+    return load_signer(private)
