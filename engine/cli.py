@@ -310,10 +310,12 @@ def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | Non
               help="Also write a Markdown job summary here (default: $GITHUB_STEP_SUMMARY when set).")
 @click.option("--log", "log_path", envvar="MLGOV_LOG", type=click.Path(dir_okay=False, path_type=Path),
               help="Append this run to the audit log (SQLite; default $MLGOV_LOG) and sign a checkpoint.")
+@click.option("--document-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the canonical document (for `mlgov report --document`).")
 def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, pack_dirs: tuple[Path, ...],
              fail_on: str, waivers: Path | None, params_file: Path | None, as_of: str | None, engine: str,
              cross_check: str | None, opa_url: str | None, valid_for: str, out: Path, as_json: bool,
-             summary_md: Path | None, log_path: Path | None) -> None:
+             summary_md: Path | None, log_path: Path | None, document_out: Path | None) -> None:
     """Normalize, evaluate, decide and sign: the CI gate for a release bundle.
 
     Exit 0: pass; 1: policy failure (a signed FAILED verdict is still written); 2: could not
@@ -339,6 +341,8 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
             log.append("gate", [], "error", details={"error": exc.one_line(), "inputs": list(inputs)})
         raise
     write_atomically(out, result.envelope)
+    if document_out is not None:
+        write_atomically(document_out, result.document)
     if log is not None:
         p = result.predicate
         seq = log.append("gate", result.statement["subject"], p["decision"]["result"], verdict=result.envelope,
@@ -620,3 +624,31 @@ def log_record_waivers_cmd(waivers_file: Path, log_path: Path | None, key_path: 
         click.echo(f"entry {seq}: waiver {w['id']} for {w['rule']}")
     if key_path:
         log.checkpoint(load_signer(key_path))
+
+
+@main.command("report")
+@click.argument("verdict", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "json", "sarif", "junit", "oscal"]),
+              default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
+@click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Trusted public key: the report says the signature verified, and with which key.")
+@click.option("--trust", "trust_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--document", type=click.Path(dir_okay=False, path_type=Path),
+              help="The canonical document the verdict was computed from (for lineage and approvals); "
+                   "its digest must match the verdict's.")
+def report_cmd(verdict: Path, fmt: str, output: Path | None, keys: tuple[Path, ...], trust_file: Path | None,
+               document: Path | None) -> None:
+    """Render a report from a signed verdict, so that it can never disagree with the decision."""
+    from .reports.context import load_context
+    from .reports.render import render
+
+    trusted = _trusted_keys(keys, trust_file, "report") if (keys or trust_file) else []
+    text = render(load_context(verdict, trusted, document), fmt)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, output)
+        click.echo(f"wrote {output}")

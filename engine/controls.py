@@ -3,7 +3,7 @@
 Statuses, per control of every regime we have a catalog for:
 - not_applicable: the regime is not in the model's regulatory scope;
 - not_assessed: in scope, but no rule that ran maps to the control;
-- violated: an open finding maps to it;
+- violated: an open finding (low or above; info findings only inform) maps to it;
 - waived: findings map to it and all of them are waived;
 - satisfied: rules that map to it ran and found nothing.
 """
@@ -90,6 +90,8 @@ def roll_up(packs: list[Pack], findings: list[dict[str, Any]], scope: list[str])
     rules_of = coverage(packs)
     open_, waived = defaultdict(int), defaultdict(int)
     for finding in findings:
+        if finding["severity"] == "info":  # informational (e.g. a retention disposition), not a violation
+            continue
         for control in finding["controls"]:
             (waived if finding["waived"] else open_)[control] += 1
     out: dict[str, dict[str, dict]] = {}
@@ -140,3 +142,10 @@ def markdown_table(packs: list[Pack]) -> str:
             lines.append(f"| {c.id} {c.title} | {c.citation} | {c.requirement} | {rules} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def natural_key(control_id: str) -> list:
+    """Art.9 before Art.10, A.6.2.10 after A.6.2.9 (canonical JSON sorts keys as strings)."""
+    import re
+
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", control_id)]

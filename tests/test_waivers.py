@@ -34,7 +34,10 @@ def test_valid_waiver_applies_and_stays_visible(cli, tmp_path):
     assert result.exit_code == 0  # the only finding is waived
     [finding] = result.json()["findings"]
     assert finding["waived"] is True and finding["waiver"] == "WVR-2026-014"
-    assert result.json()["waivers"] == [{"id": "WVR-2026-014", "rule": "DOC-004", "status": "applied", "findings": 1}]
+    [report] = result.json()["waivers"]
+    assert {k: report[k] for k in ("id", "rule", "status", "findings", "expires")} == {
+        "id": "WVR-2026-014", "rule": "DOC-004", "status": "applied", "findings": 1, "expires": "2027-01-31T00:00:00Z"}
+    assert report["approved_by"] == {"name": "Clara Winter", "role": "compliance"}
     assert result.json()["summary"] == {"total": 1, "waived": 1, "by_severity": {
         "critical": 0, "high": 0, "medium": 0, "low": 0, "info": 0}}
 
@@ -53,8 +56,8 @@ def test_expired_or_premature_waiver_does_not_apply(cli, tmp_path, as_of, status
     result = run(cli, waivers, as_of)
     assert result.exit_code == 1
     assert result.json()["findings"][0]["waived"] is False
-    assert result.json()["waivers"][0] == {"id": "WVR-2026-014", "rule": "DOC-004", "status": status,
-                                           "findings": 1, "reason": reason}
+    report = result.json()["waivers"][0]
+    assert (report["status"], report["findings"], report["reason"]) == (status, 1, reason)
     table = cli("eval", BUNDLES / "support-llm-ft", "--packs", DOC_PACK, "--as-of", as_of, "--waivers", waivers)
     assert f"waiver WVR-2026-014 (DOC-004): {status}" in table.stdout
 

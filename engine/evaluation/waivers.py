@@ -57,7 +57,10 @@ def apply_waivers(findings: list[dict], waivers: list[dict], document: dict, as_
             if not matched:
                 status, reason = "unused", "no finding matched"
         entry: dict[str, Any] = {"id": waiver["id"], "rule": waiver["rule"], "status": status,
-                                 "findings": len(matched)}
+                                 "findings": len(matched), "subjects": list(waiver["subjects"]),
+                                 "justification": waiver["justification"], "expires": waiver["_expires"]["utc"]}
+        if "approved_by" in waiver:
+            entry["approved_by"] = dict(waiver["approved_by"])
         if reason:
             entry["reason"] = reason
         report.append(entry)

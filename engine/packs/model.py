@@ -58,7 +58,7 @@ class Pack:
 
     def summary(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "digest": f"sha256:{self.digest}",
-                "regimes": list(self.regimes)}
+                "regimes": list(self.regimes), "rules": sorted(r.id for r in self.rules)}
 
     @property
     def rules(self) -> list[RuleMeta]:

@@ -1,0 +1,151 @@
+"""Reports from signed verdicts: every format, schema-validated where a published schema exists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import regex
+import xmlschema
+
+from conftest import BUNDLES, error_line
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLISHED = ROOT / "schemas" / "published"
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory):
+    """A passing and a failing verdict (with waivers), their documents and the key."""
+    from click.testing import CliRunner
+
+    from mlgov.cli import main
+
+    tmp = tmp_path_factory.mktemp("reports")
+    run = CliRunner().invoke
+    assert run(main, ["keygen", "-o", str(tmp)]).exit_code == 0
+    waivers = tmp / "w.yaml"
+    waivers.write_text("apiVersion: mlgov.dev/v1\nkind: Waivers\nwaivers:\n  - id: WVR-7\n    rule: LIC-004\n"
+                       "    subjects: ['dataset:databricks/*']\n    justification: counsel memo 2026-31 on Dolly SA\n"
+                       "    approved_by: {name: A. Counsel, role: legal}\n    approved: 2026-11-01\n"
+                       "    expires: 2027-11-01\n")
+    out = {}
+    runs = (("pass", "credit-risk-pd", []), ("fail", "support-llm-ft", ["--waivers", str(waivers)]))
+    for name, bundle, extra in runs:
+        verdict, document = tmp / f"{name}.json", tmp / f"{name}-doc.json"
+        result = run(main, ["gate", str(BUNDLES / bundle), "--key", str(tmp / "mlgov-key.pem"), "--as-of",
+                            "2026-11-24", "--out", str(verdict), "--document-out", str(document), *extra])
+        assert result.exit_code in (0, 1), result.output
+        out[name] = (verdict, document)
+    out["pub"] = tmp / "mlgov-key.pub.pem"
+    out["dir"] = tmp
+    return out
+
+
+def report(cli, verdicts, which, fmt, *extra):
+    verdict, document = verdicts[which]
+    result = cli("report", verdict, "--format", fmt, "--key", verdicts["pub"], "--document", document, *extra)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_sarif_validates_against_the_published_schema(cli, verdicts):
+    schema = json.loads((PUBLISHED / "sarif-2.1.0-rtm.5.json").read_text())
+    for which in ("pass", "fail"):
+        log = json.loads(report(cli, verdicts, which, "sarif"))
+        jsonschema.Draft4Validator(schema).validate(log)
+    bad = json.loads(json.dumps(log))
+    bad["runs"][0]["results"][0]["level"] = "fatal"
+    assert list(jsonschema.Draft4Validator(schema).iter_errors(bad))  # the schema does bite
+    results = log["runs"][0]["results"]
+    alpaca = next(r for r in results if r["ruleId"] == "LIC-002")
+    assert alpaca["level"] == "error"
+    assert alpaca["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("support-llm-ft/mlgov.yaml")
+    waived = next(r for r in results if r["ruleId"] == "LIC-004")
+    assert waived["suppressions"] == [{"kind": "external", "status": "accepted",
+                                       "justification": "counsel memo 2026-31 on Dolly SA"}]
+    card = next(r for r in results if r["ruleId"] == "DOC-004")
+    assert card["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "/evaluations/0/metrics"
+
+
+def test_junit_validates_against_the_published_xsd(cli, verdicts, tmp_path):
+    schema = xmlschema.XMLSchema(str(PUBLISHED / "junit-10.xsd"))
+    for which in ("pass", "fail"):
+        xml = report(cli, verdicts, which, "junit")
+        path = tmp_path / f"{which}.xml"
+        path.write_text(xml)
+        schema.validate(str(path))
+    assert '<testsuite name="licensing" tests="8"' in xml
+    assert "<skipped message=\"waived: WVR-7\"" in xml  # LIC-004's only finding is waived
+    assert '<failure type="critical"' in xml             # LIC-002
+
+
+def _oscal_validator():
+    schema = json.loads((PUBLISHED / "oscal-1.2.3-assessment-results.schema.json").read_text())
+
+    def pattern(validator, value, instance, schema_):  # \p{L} needs the regex module
+        if isinstance(instance, str) and not regex.search(value, instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {value!r}")
+
+    cls = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": pattern})
+    return cls(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+
+
+def test_oscal_assessment_results_validate(cli, verdicts):
+    validator = _oscal_validator()
+    for which in ("pass", "fail"):
+        doc = json.loads(report(cli, verdicts, which, "oscal"))
+        errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+        assert not errors, f"{list(errors[0].absolute_path)}: {errors[0].message}"
+    result = doc["assessment-results"]["results"][0]
+    lic = next(f for f in result["findings"] if f["target"]["target-id"] == "eu-ai-act-art.10")
+    assert lic["target"]["status"]["state"] == "not-satisfied"
+    observation_ids = {o["uuid"] for o in result["observations"]}
+    assert {r["observation-uuid"] for r in lic["related-observations"]} <= observation_ids
+    assert report(cli, verdicts, "fail", "oscal") == json.dumps(doc, indent=2) + "\n"  # deterministic
+    broken = json.loads(json.dumps(doc))
+    broken["assessment-results"]["results"][0]["findings"][0]["target"]["target-id"] = "1 bad token"
+    del broken["assessment-results"]["metadata"]["oscal-version"]
+    assert len(list(validator.iter_errors(broken))) >= 2  # the validator does bite
+
+
+def test_html_report_content(cli, verdicts):
+    html = report(cli, verdicts, "fail", "html")
+    assert "<title>mlgov compliance report: acme-support-assistant@1.4.0</title>" in html
+    assert "id='decision'>FAILED" in html
+    assert "signature verified with trusted key sha256:" in html
+    for regime in ("EU-AI-ACT", "GDPR", "SR-11-7", "FDA", "21-CFR-11", "NIST-AI-RMF", "ISO-42001"):
+        assert f"<a href='#regime-{regime}'>" in html
+    assert "tatsu-lab/alpaca" in html and "support-llm-ft/mlgov.yaml @ /datasets/3/license" in html
+    assert "<svg" in html and "lineage graph" in html
+    assert "counsel memo 2026-31 on Dolly SA" in html  # the waiver's justification
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "<script" not in html  # no fetches
+
+
+def test_markdown_and_json(cli, verdicts):
+    md = report(cli, verdicts, "fail", "md")
+    assert md.startswith("# Compliance report: `acme-support-assistant@1.4.0`")
+    assert "**FAILED**" in md and "## Findings by control" in md and "- WVR-7 (LIC-004): applied" in md
+    body = json.loads(report(cli, verdicts, "pass", "json"))
+    assert body["verified"] is True and body["predicate"]["verificationResult"] == "PASSED"
+
+
+def test_report_without_a_key_says_so(cli, verdicts):
+    verdict, _ = verdicts["pass"]
+    html = cli("report", verdict).stdout
+    assert "signature NOT verified: no trusted key was given" in html
+    assert "Not shown: the canonical document was not given" in html
+
+
+def test_report_refuses_a_tampered_verdict_and_a_wrong_document(cli, verdicts, tmp_path):
+    verdict, _ = verdicts["pass"]
+    envelope = json.loads(verdict.read_text())
+    envelope["signatures"][0]["sig"] = envelope["signatures"][0]["sig"][::-1]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(envelope))
+    rejected = cli("report", bad, "--key", verdicts["pub"])
+    assert rejected.exit_code == 1 and "not reporting on a verdict that does not verify" in error_line(rejected)
+    wrong = cli("report", verdict, "--key", verdicts["pub"], "--document", verdicts["fail"][1])
+    assert wrong.exit_code == 2 and "is not the document this verdict was computed from" in error_line(wrong)
