@@ -312,10 +312,13 @@ def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | Non
               help="Append this run to the audit log (SQLite; default $MLGOV_LOG) and sign a checkpoint.")
 @click.option("--document-out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the canonical document (for `mlgov report --document`).")
+@click.option("--docs", "docs_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Refresh the model card and compliance summary in this directory (model-card.md).")
 def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, pack_dirs: tuple[Path, ...],
              fail_on: str, waivers: Path | None, params_file: Path | None, as_of: str | None, engine: str,
              cross_check: str | None, opa_url: str | None, valid_for: str, out: Path, as_json: bool,
-             summary_md: Path | None, log_path: Path | None, document_out: Path | None) -> None:
+             summary_md: Path | None, log_path: Path | None, document_out: Path | None,
+             docs_dir: Path | None) -> None:
     """Normalize, evaluate, decide and sign: the CI gate for a release bundle.
 
     Exit 0: pass; 1: policy failure (a signed FAILED verdict is still written); 2: could not
@@ -343,6 +346,11 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
     write_atomically(out, result.envelope)
     if document_out is not None:
         write_atomically(document_out, result.document)
+    if docs_dir is not None:
+        from .reports import model_card
+
+        _write_text(model_card.render(result.document, result.predicate, f"signed by {result.keyid}"),
+                    docs_dir / "model-card.md")
     if log is not None:
         p = result.predicate
         seq = log.append("gate", result.statement["subject"], p["decision"]["result"], verdict=result.envelope,
@@ -648,7 +656,40 @@ def report_cmd(verdict: Path, fmt: str, output: Path | None, keys: tuple[Path, .
     if output is None:
         sys.stdout.write(text)
     else:
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, output)
+        _write_text(text, output)
         click.echo(f"wrote {output}")
+
+
+@main.command("docs")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("model-card.md"),
+              show_default=True)
+@click.option("--verdict", type=click.Path(dir_okay=False, path_type=Path),
+              help="The latest verdict: adds compliance status, retention disposition and open findings.")
+@click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--trust", "trust_file", type=click.Path(dir_okay=False, path_type=Path))
+def docs_cmd(inputs: tuple[str, ...], output: Path, verdict: Path | None, keys: tuple[Path, ...],
+             trust_file: Path | None) -> None:
+    """Write a model card and compliance summary from a bundle (or document) and its latest verdict."""
+    from .reports import model_card
+
+    document = normalize(list(inputs))
+    predicate, verification = None, ""
+    if verdict is not None:
+        from .document.digest import document_digest
+        from .reports.context import load_context
+
+        trusted = _trusted_keys(keys, trust_file, "docs") if (keys or trust_file) else []
+        ctx = load_context(verdict, trusted)
+        if ctx.predicate["input"]["document_digest"]["sha256"] != document_digest(document):
+            raise MlgovError(f"{verdict}: the verdict was computed from another version of these inputs")
+        predicate, verification = ctx.predicate, ctx.verification
+    _write_text(model_card.render(document, predicate, verification), output)
+    click.echo(f"wrote {output}")
+
+
+def _write_text(text: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

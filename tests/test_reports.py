@@ -149,3 +149,30 @@ def test_report_refuses_a_tampered_verdict_and_a_wrong_document(cli, verdicts, t
     assert rejected.exit_code == 1 and "not reporting on a verdict that does not verify" in error_line(rejected)
     wrong = cli("report", verdict, "--key", verdicts["pub"], "--document", verdicts["fail"][1])
     assert wrong.exit_code == 2 and "is not the document this verdict was computed from" in error_line(wrong)
+
+
+def test_docs_command_writes_a_model_card_from_the_latest_verdict(cli, verdicts, tmp_path):
+    verdict, _ = verdicts["fail"]
+    out = tmp_path / "card.md"
+    result = cli("docs", BUNDLES / "support-llm-ft", "--verdict", verdict, "--key", verdicts["pub"], "-o", out)
+    assert result.exit_code == 0, result.stderr
+    card = out.read_text()
+    assert card.startswith("# Model card: acme-support-assistant 1.4.0")
+    assert "**Compliance: FAILED**" in card
+    assert "| tatsu-lab/alpaca | 2023-03-13 | CC-BY-NC-4.0 |" in card
+    assert "| acme support eval 2026-09 test | accuracy | 0.874 | >= 0.9 | 0.881 |" in card
+    assert "Legal hold: active (Litigation hold" in card
+    assert "- [critical] LIC-002 dataset:tatsu-lab/alpaca" in card
+    other, _ = verdicts["pass"]
+    mismatch = cli("docs", BUNDLES / "support-llm-ft", "--verdict", other, "-o", out)
+    assert mismatch.exit_code == 2 and "computed from another version of these inputs" in error_line(mismatch)
+    alone = cli("docs", BUNDLES / "credit-risk-pd", "-o", tmp_path / "plain.md")
+    assert alone.exit_code == 0 and "Compliance:" not in (tmp_path / "plain.md").read_text()
+
+
+def test_gate_refreshes_the_model_card(cli, verdicts, tmp_path):
+    result = cli("gate", BUNDLES / "chest-xray-triage", "--key", verdicts["dir"] / "mlgov-key.pem", "--as-of",
+                 "2026-11-24", "--out", tmp_path / "v.json", "--docs", tmp_path / "docs")
+    assert result.exit_code == 1
+    card = (tmp_path / "docs" / "model-card.md").read_text()
+    assert "# Model card: cxr-triage 2.1.0" in card and "LIC-002 dataset:imagenet-1k" in card
