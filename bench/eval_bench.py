@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import copy
 import json
-import statistics
-import time
 from pathlib import Path
+
+from timing import median_ms
 
 from mlgov import normalize
 from mlgov.evaluation.evaluate import Evaluator
@@ -20,16 +20,6 @@ from mlgov.timeutil import normalize as stamp
 
 AS_OF = stamp("2026-11-24", "bench", None)
 HERE = Path(__file__).resolve().parent.parent
-
-
-def median_ms(fn, runs: int = 50) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def big_document(base: dict, datasets: int) -> dict:

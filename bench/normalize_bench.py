@@ -6,24 +6,15 @@ Run: .venv/bin/python bench/normalize_bench.py   (prints a table; takes about a 
 from __future__ import annotations
 
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_ms
 
 from mlgov import normalize
 from mlgov.resources import example_bundles
-
-
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def openlineage_fan_in(datasets: int, path: Path) -> None:
@@ -39,15 +30,16 @@ def main() -> None:
     script = str(Path(sys.executable).with_name("mlgov"))
     print(f"{'input':<40} {'in-process ms':>14} {'cold CLI ms':>12}")
     for name, bundle in example_bundles().items():
-        warm = median_ms(lambda b=bundle: normalize([b]), 20)
+        warm = median_ms(lambda b=bundle: normalize([b]), 20, warm_up=False)
         cold = median_ms(lambda b=bundle: subprocess.run([script, "normalize", str(b)], check=True,
-                                                         capture_output=True), 5)
+                                                         capture_output=True), 5, warm_up=False)
         print(f"{name:<40} {warm:>14.1f} {cold:>12.0f}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in (100, 1000, 5000):
             path = Path(tmp) / f"fan-in-{n}.json"
             openlineage_fan_in(n, path)
-            print(f"{f'openlineage fan-in, {n} datasets':<40} {median_ms(lambda p=path: normalize([p]), 3):>14.1f}")
+            ms = median_ms(lambda p=path: normalize([p]), 3, warm_up=False)
+            print(f"{f'openlineage fan-in, {n} datasets':<40} {ms:>14.1f}")
 
 
 if __name__ == "__main__":
