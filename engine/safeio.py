@@ -113,8 +113,33 @@ def check_structure(value: Any, display: str) -> None:
 
     Aliases in YAML are shared objects, so a "billion laughs" document is small in memory
     but explodes for anything that walks it (JSON encoding, schema validation, Rego).
-    Counting visits, not objects, catches it.
+    Counting visits, not objects, catches it. The walk keeps no pointers (it runs on every
+    inventory line); only a failure walks again to name the place.
     """
+    budget = MAX_NODES
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth = pop()
+        budget -= 1
+        if budget < 0 or depth > MAX_DEPTH:
+            _locate_problem(value, display)
+        kind = type(node)
+        if kind is dict:
+            for child in node.values():
+                if type(child) in (dict, list):
+                    push((child, depth + 1))
+                else:
+                    budget -= 1
+        elif kind is list:
+            for child in node:
+                if type(child) in (dict, list):
+                    push((child, depth + 1))
+                else:
+                    budget -= 1
+
+
+def _locate_problem(value: Any, display: str) -> None:
     budget = MAX_NODES
     stack: list[tuple[Any, int, str]] = [(value, 0, "")]
     while stack:
@@ -130,6 +155,7 @@ def check_structure(value: Any, display: str) -> None:
         elif isinstance(node, list):
             for i, v in enumerate(node):
                 stack.append((v, depth + 1, f"{pointer}/{i}"))
+    raise InputError(display, f"too many values (more than {MAX_NODES}; YAML alias bomb?)")
 
 
 def escape_pointer(token: str) -> str:

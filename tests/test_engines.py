@@ -160,3 +160,15 @@ def test_regopy_compile_errors_do_not_leak_to_stdout(make_pack):
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.strip() == "mlgov: error: leak/a.rego:11: Rego error: Invalid assignment operator"
+
+
+def test_a_reused_regorus_engine_gives_the_same_results_as_fresh_ones():
+    """The engine is reused across documents (cloning costs more than a small evaluation)."""
+    from mlgov.evaluation.evaluate import Evaluator
+
+    packs = load_packs(builtin_packs())
+    documents = [normalize([BUNDLES / name]) for name in ("support-llm-ft", "credit-risk-pd", "chest-xray-triage")]
+    reused = Evaluator(packs)
+    first = [reused.run(d, AS_OF, validated=True) for d in documents + documents[::-1]]
+    fresh = [Evaluator(packs).run(d, AS_OF, validated=True) for d in documents + documents[::-1]]
+    assert first == fresh

@@ -58,8 +58,34 @@ def validate(instance: Any, name: str, file: str) -> None:
     raise InputError(file, f"{_short(err.message)}{more}", pointer)
 
 
+@cache
+def fast_check(name: str) -> Any:
+    """A self-contained schema compiled to Python by fastjsonschema: ~20x faster than jsonschema,
+    which matters on hot paths (inventories of 100,000 documents, every finding of every rule).
+    It only decides valid or not; jsonschema still explains a failure (tests check they agree)."""
+    import fastjsonschema
+
+    schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"  # same keywords; fastjsonschema's dialect
+    return fastjsonschema.compile(schema)
+
+
+def validate_fast(instance: Any, name: str, file: str) -> None:
+    """Like :func:`validate`, fast when the instance is valid."""
+    import fastjsonschema
+
+    try:
+        fast_check(name)(instance)
+        return
+    except fastjsonschema.JsonSchemaException:
+        pass
+    validate(instance, name, file)
+    raise InputError(file, f"rejected by the {name} schema (the fast validator found a problem jsonschema did "
+                           "not: please report this)")
+
+
 def validate_document(document: Any, file: str = "<document>") -> None:
-    validate(document, "artifact-document", file)
+    validate_fast(document, "artifact-document", file)
 
 
 def _short(message: str, limit: int = 200) -> str:

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
+from functools import cache
 from importlib.metadata import version as dist_version
 from typing import Any
 
@@ -22,6 +23,11 @@ from .interface import RULES_QUERY, RegoEngine, first_line
 
 _ERRMSG = re.compile(r"\(errormsg \d+:(?P<msg>[^)\n]*)")
 _ERROR = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+\s+\(errormsg \d+:(?P<msg>[^)]*)\)")
+
+
+@cache
+def _dist(name: str) -> str:
+    return dist_version(name)
 
 
 @contextlib.contextmanager
@@ -52,7 +58,7 @@ class RegopyEngine(RegoEngine):
         self._interp: Any = None
 
     def version(self) -> str:
-        return f"regopy {dist_version('regopy')}"
+        return f"regopy {_dist('regopy')}"
 
     def prepare(self, modules: Sequence[RegoModule]) -> None:
         import regopy

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..document.schema import validator
+from fastjsonschema import JsonSchemaException
+
+from ..document.schema import fast_check, validator
 from ..errors import EvaluationError
 from ..packs.model import RuleMeta
 from ..safeio import escape_pointer
@@ -22,13 +24,16 @@ def check_findings(rule: RuleMeta, value: Any, document: dict) -> list[dict]:
     """Validate a rule's ``findings`` value; return its elements."""
     if not isinstance(value, list):
         raise EvaluationError(rule.where, f"rule {rule.id}: `findings` must be an array, got {_kind(value)}")
-    checker = validator("rule-finding")
+    fast = fast_check("rule-finding")
     for i, finding in enumerate(value):
-        errors = sorted(checker.iter_errors(finding), key=lambda e: list(e.absolute_path))
-        if errors:
-            field = "/".join(str(p) for p in errors[0].absolute_path)
+        try:
+            fast(finding)
+        except JsonSchemaException:
+            errors = sorted(validator("rule-finding").iter_errors(finding), key=lambda e: list(e.absolute_path))
+            field = "/".join(str(p) for p in errors[0].absolute_path) if errors else ""
+            message = " ".join(errors[0].message.split())[:200] if errors else "does not match the finding schema"
             raise EvaluationError(rule.where, f"rule {rule.id}: finding {i}{' ' + field if field else ''}: "
-                                              f"{' '.join(errors[0].message.split())[:200]}")
+                                              f"{message}") from None
         for pointer in finding["evidence"]:
             if not _parent_resolves(document, pointer):
                 raise EvaluationError(rule.where, f"rule {rule.id}: finding {i}: evidence {pointer!r} "

@@ -83,9 +83,11 @@ class Evaluator:
                 out.extend((rule.meta, f) for f in check_findings(rule.meta, rule.evaluate(ctx), document))
         return out
 
-    def run(self, document: dict, as_of: dict, waivers: Sequence[dict] = (), validated: bool = False) -> dict[str, Any]:
+    def run(self, document: dict, as_of: dict, waivers: Sequence[dict] = (), validated: bool = False,
+            digest: bool = True) -> dict[str, Any]:
         """Findings for one document. ``validated``: the caller got it from :func:`mlgov.normalize`,
-        which already checked it against the schema (validation is most of the cost otherwise)."""
+        which already checked it against the schema (validation is most of the cost otherwise).
+        ``digest=False`` leaves ``document_digest`` out (None) for bulk audits that do not sign it."""
         if not validated:
             validate_document(document, document.get("document_id", "<document>"))
         raw = self.rego_findings(document, as_of) + self.yaml_findings(document, as_of)
@@ -97,7 +99,7 @@ class Evaluator:
         return {
             "schema": RESULT_SCHEMA,
             "document_id": document["document_id"],
-            "document_digest": f"sha256:{document_digest(document)}",
+            "document_digest": f"sha256:{document_digest(document)}" if digest else None,
             "as_of": as_of,
             "engine": self.engine_info(),
             "packs": [p.summary() for p in self.packs],

@@ -1,0 +1,1 @@
+"""Scheduled audits over a whole model inventory (retention first)."""
