@@ -729,7 +729,7 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .audit import plan as plan_mod
-    from .audit.inventory import Item, read_jsonl
+    from .audit.inventory import read_jsonl
     from .audit.retention import audit, diff
     from .packs import load_packs
     from .resources import data_dir
@@ -752,9 +752,8 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     else:
         from .audit.mlflow_inventory import read_registry
 
-        docs = list(read_registry(mlflow_uri))
-        items, source, total = iter(docs), mlflow_uri, len(docs)
-        assert all(isinstance(d, Item) for d in docs)
+        versions = list(read_registry(mlflow_uri))
+        items, source, total = iter(versions), mlflow_uri, len(versions)
     console = Console(stderr=True, highlight=False)
     with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
                   transient=True, disable=not console.is_terminal) as bar:

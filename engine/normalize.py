@@ -50,7 +50,12 @@ def normalize(inputs: Sequence[str | Path]) -> dict[str, Any]:
         if _is_document(loaded.data):
             validate_document(loaded.data, loaded.display)
             return loaded.data
-    pairs, primary = identity.settle(collect(inputs))
+    return build_document(collect(inputs))
+
+
+def build_document(collected: list[tuple[SourceRef, FactList]]) -> dict[str, Any]:
+    """The validated canonical document from (source, facts) pairs in priority order."""
+    pairs, primary = identity.settle(collected)
     builder = DocumentBuilder()
     for source, facts in pairs:
         builder.apply(source, facts)

@@ -12,4 +12,4 @@ fi
 # the embedded Rego engine is pinned by hash (one person controls its PyPI name)
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/regorus.txt
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps .
-.venv/bin/python -m pip install --quiet --disable-pip-version-check ".[test]"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check ".[test,mlflow]"

@@ -55,8 +55,7 @@ def plan_entry(document: dict[str, Any], result: dict[str, Any]) -> dict[str, An
         "artifact": document["document_id"],
         "subjects": [{"name": s.get("name", s["id"]), "digest": s["digest"]} for s in document.get("subjects", [])
                      if s.get("digest")],
-        "owner": document.get("model", {}).get("owner", {}).get("name")
-        or document.get("model", {}).get("owner", {}).get("team"),
+        "owner": _owner(document.get("model", {}).get("owner", {})),
         "action": details.get("action", "review"),
         "reason": details.get("reason", "no disposition rule ran"),
         "rule": disposition["rule"] if disposition else None,
@@ -70,6 +69,10 @@ def plan_entry(document: dict[str, Any], result: dict[str, Any]) -> dict[str, An
     if problems:
         entry["findings"] = problems
     return entry
+
+
+def _owner(owner: dict[str, str]) -> str | None:
+    return owner.get("name") or owner.get("team") or owner.get("email")
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

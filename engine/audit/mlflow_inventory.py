@@ -1,0 +1,82 @@
+"""A live MLflow Model Registry as an inventory: every version of every registered model becomes
+one canonical document, read through the REST API (no ``mlflow`` package needed):
+``registered-models/search``, ``model-versions/search`` and ``runs/get``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+from ..document.facts import SourceRef
+from ..errors import MlgovError
+from ..normalize import build_document
+from ..sources.mlflow import version_facts
+from .inventory import Item
+
+PAGE = 1000
+MAX_RESPONSE = 64 * 1024 * 1024
+
+
+class Registry:
+    def __init__(self, uri: str, timeout: float = 30) -> None:
+        parts = urllib.parse.urlsplit(uri)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise MlgovError(f"--mlflow-uri: not an http(s) URL: {uri!r}")
+        self.uri = uri.rstrip("/")
+        self.timeout = timeout
+
+    def get(self, endpoint: str, **params: Any) -> dict[str, Any]:
+        query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
+        url = f"{self.uri}/api/2.0/mlflow/{endpoint}?{query}"
+        try:
+            with urllib.request.urlopen(url, timeout=self.timeout) as response:
+                body = response.read(MAX_RESPONSE + 1)
+        except urllib.error.HTTPError as exc:
+            detail = " ".join(exc.read(2000).decode("utf-8", "replace").split())[:200]
+            raise MlgovError(f"{self.uri}: {endpoint} answered HTTP {exc.code}: {detail}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise MlgovError(f"{self.uri}: MLflow server unreachable ({getattr(exc, 'reason', exc)})") from None
+        if len(body) > MAX_RESPONSE:
+            raise MlgovError(f"{self.uri}: {endpoint} response larger than {MAX_RESPONSE} bytes")
+        try:
+            return json.loads(body or b"{}")
+        except ValueError:
+            raise MlgovError(f"{self.uri}: {endpoint} did not return JSON") from None
+
+    def pages(self, endpoint: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+        token = None
+        while True:
+            page = self.get(endpoint, max_results=PAGE, page_token=token, **params)
+            yield from page.get(key, [])
+            token = page.get("next_page_token")
+            if not token:
+                return
+
+
+def read_registry(uri: str) -> Iterator[Item]:
+    """One Item per model version; a version that cannot be turned into a document is an Item with
+    its error (named by model and version), so the audit reports it and fails closed."""
+    registry = Registry(uri)
+    runs: dict[str, dict[str, Any]] = {}
+    for model in registry.pages("registered-models/search", "registered_models"):
+        name = model["name"]
+        for version in registry.pages("model-versions/search", "model_versions", filter=f"name='{name}'"):
+            where = f"{registry.uri}#models/{name}/versions/{version.get('version')}"
+            try:
+                run_id = version.get("run_id")
+                if run_id and run_id not in runs:
+                    runs[run_id] = registry.get("runs/get", run_id=run_id).get("run", {})
+                response = {"registered_model": model, "model_version": version,
+                            "run": runs.get(run_id) if run_id else None}
+                raw = json.dumps(response, sort_keys=True).encode()
+                facts = version_facts(model, version, "/model_version",
+                                      {run_id: (runs[run_id], "/run")} if run_id in runs else {}, where)
+                source = SourceRef(where, "mlflow", hashlib.sha256(raw).hexdigest())
+                yield Item(where, document=build_document([(source, facts)]))
+            except MlgovError as exc:
+                yield Item(where, error=exc.one_line())
