@@ -68,7 +68,7 @@ def test_wheel_ships_schemas_packs_and_fixtures(tmp_path):
                     "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
     [wheel] = tmp_path.glob("mlgov-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("mlgov/cli.py", "mlgov/_data/schemas/artifact-document.schema.json",
+    for required in ("mlgov/cli/__init__.py", "mlgov/_data/schemas/artifact-document.schema.json",
                      "mlgov/_data/schemas/bundle-manifest.schema.json",
                      "mlgov/_data/schemas/cyclonedx/bom-1.6.SNAPSHOT.schema.json",
                      "mlgov/_data/fixtures/bundles/credit-risk-pd/mlgov.yaml",

@@ -1,0 +1,141 @@
+"""Inventory-wide commands: mlgov audit retention, mlgov impact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from ..normalize import normalize
+from ..safeio import parse_json, read_bounded
+from .app import MlgovError, _as_of, _params, _write_json, _write_text, main
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """Scheduled audits over a whole model inventory."""
+
+
+@audit_group.command("retention")
+@click.option("--inventory", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON lines, one canonical document per artifact.")
+@click.option("--mlflow-uri", help="A live MLflow tracking server (REST API): every version of every registered model.")
+@click.option("--as-of", help="Audit date (default: now).")
+@click.option("--packs", "pack_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Rule packs (default: the built-in retention pack).")
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key-passphrase-env", default="MLGOV_KEY_PASSPHRASE", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("retention-audit"),
+              show_default=True, help="Directory for plan.json (signed), plan.md and plan.html.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="The previous signed plan: report what changed since.")
+@click.option("--workers", type=int, default=0, help="Processes (default: all cores).")
+@click.option("--log", "log_path", envvar="MLGOV_LOG", type=click.Path(dir_okay=False, path_type=Path))
+def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: str | None,
+                        pack_dirs: tuple[Path, ...], params_file: Path | None, key_path: Path,
+                        key_passphrase_env: str, out_dir: Path, previous: Path | None, workers: int,
+                        log_path: Path | None) -> None:
+    """What to keep, archive, purge or hold, and why, for every artifact; signed. Never deletes.
+
+    Exit 0: every artifact evaluated and none needs action beyond keep/archive/hold; 1: some
+    artifact must be purged or has findings; 2: some artifact could not be evaluated (the others
+    are still evaluated and reported) or the audit could not run.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..audit import plan as plan_mod
+    from ..audit.inventory import read_jsonl
+    from ..audit.retention import audit, diff
+    from ..packs import load_packs
+    from ..resources import data_dir
+    from ..signing.keys import load_signer
+    from ..verdict.gate import write_atomically
+
+    if bool(inventory) == bool(mlflow_uri):
+        raise MlgovError("give exactly one of --inventory FILE or --mlflow-uri URL")
+    signer = load_signer(key_path, key_passphrase_env)
+    packs = load_packs(list(pack_dirs) or [data_dir("policies") / "retention"])
+    when = _as_of(as_of)
+    previous_entries = None
+    if previous is not None:
+        from ..reports.context import payload_of
+
+        raw = read_bounded(previous, limit=1 << 31)
+        previous_entries = payload_of(parse_json(raw.text(), raw.display))["predicate"]["entries"]
+    if inventory is not None:
+        items, source, total = read_jsonl(inventory, parse=False), str(inventory), _count_lines(inventory)
+    else:
+        from ..audit.mlflow_inventory import read_registry
+
+        versions = list(read_registry(mlflow_uri))
+        items, source, total = iter(versions), mlflow_uri, len(versions)
+    console = Console(stderr=True, highlight=False)
+    with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                  transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("audit", total=total)
+        outcome = audit(items, packs, when, workers or None, _params(params_file),
+                        progress=lambda n: bar.advance(task, n))
+    changes = diff(outcome["entries"], previous_entries) if previous_entries is not None else None
+    stmt = plan_mod.statement(outcome, packs, when, source, changes)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_atomically(out_dir / "plan.json", plan_mod.sign(stmt, signer))
+    _write_text(plan_mod.markdown(stmt["predicate"]), out_dir / "plan.md")
+    _write_text(plan_mod.html(stmt["predicate"]), out_dir / "plan.html")
+    summary = outcome["summary"]
+    click.echo(f"{summary['artifacts']} artifacts: {summary['evaluated']} evaluated, {summary['failed']} failed; "
+               f"actions {summary['actions']}; plan signed in {out_dir / 'plan.json'}")
+    for failure in outcome["failures"][:20]:
+        click.echo(f"  could not evaluate {failure['artifact']}: {failure['error']}", err=True)
+    if log_path is not None:
+        from ..auditlog.log import AuditLog
+
+        log = AuditLog.open(log_path)
+        log.append("audit", stmt["subject"][:1000], "fail" if outcome["failures"] else "done",
+                   packs=stmt["predicate"]["packs"], details={"audit": "retention", "as_of": when["utc"],
+                                                              "summary": summary})
+        log.checkpoint(signer)
+    if outcome["failures"]:
+        raise SystemExit(2)
+    if summary["actions"].get("purge") or summary["with_findings"]:
+        raise SystemExit(1)
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+@main.command("impact")
+@click.argument("artifact")
+@click.option("--inventory", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON lines of documents (or give bundles/documents as --input).")
+@click.option("--input", "inputs", multiple=True, help="A bundle or document to search (repeatable).")
+@click.option("--json", "as_json", is_flag=True)
+def impact_cmd(artifact: str, inventory: Path | None, inputs: tuple[str, ...], as_json: bool) -> None:
+    """Everything downstream of ARTIFACT (a lineage node such as dataset:loan-applications, or a
+    subject name or sha256): models, deployments and their owners. Run before retiring anything."""
+    from ..audit.impact import impact
+    from ..audit.inventory import read_jsonl
+
+    documents = []
+    if inventory is not None:
+        for item in read_jsonl(inventory):
+            if item.error:
+                raise MlgovError(f"{item.where}: {item.error}")
+            documents.append(item.document)
+    documents += [normalize([i]) for i in inputs]
+    if not documents:
+        raise MlgovError("give --inventory FILE or --input BUNDLE_OR_DOC")
+    rows = impact(artifact, documents)
+    if as_json:
+        _write_json(rows, None)
+        return
+    if not rows:
+        click.echo(f"nothing downstream of {artifact} in {len(documents)} documents")
+        return
+    for row in rows:
+        click.echo(f"{row['document_id']} (owner: {row['owner'] or 'not stated'})")
+        for d in row["downstream"]:
+            click.echo(f"  {d['node']}  via {' -> '.join(d['path'])}")

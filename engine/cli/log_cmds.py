@@ -1,0 +1,208 @@
+"""The audit-log commands: mlgov log verify, query, show, checkpoint, prove, consistency, check-proof and
+record-waivers."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from ..safeio import parse_json, read_bounded
+from .app import MlgovError, _trusted_keys, _write_json, main
+
+
+@main.group("log")
+def log_group() -> None:
+    """The tamper-evident audit log (SQLite; --log PATH or $MLGOV_LOG)."""
+
+
+_log_option = click.option("--log", "log_path", envvar="MLGOV_LOG", type=click.Path(dir_okay=False, path_type=Path),
+                           help="Audit log file (default: $MLGOV_LOG).")
+_key_options = [
+    click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                 help="Trusted public key (PEM); repeatable."),
+    click.option("--trust", "trust_file", type=click.Path(dir_okay=False, path_type=Path), help="Trust file."),
+]
+
+
+def _with_keys(fn):
+    for option in reversed(_key_options):
+        fn = option(fn)
+    return fn
+
+
+def _open_log(log_path: Path | None, must_exist: bool = True):
+    from ..auditlog.log import ENV_VAR, AuditLog
+
+    where = log_path or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None)
+    if where is not None and must_exist and not where.exists():
+        raise MlgovError(f"{where}: no audit log there")
+    return AuditLog.open(where)
+
+
+@log_group.command("verify")
+@_log_option
+@_with_keys
+@click.option("--trusted-checkpoint", type=click.Path(dir_okay=False, path_type=Path),
+              help="A checkpoint you saved earlier: the log must still extend it.")
+@click.option("--json", "as_json", is_flag=True)
+def log_verify_cmd(log_path: Path | None, keys: tuple[Path, ...], trust_file: Path | None,
+                   trusted_checkpoint: Path | None, as_json: bool) -> None:
+    """Recompute every hash and check every signed checkpoint. Exit 0 only if the log is intact."""
+    log = _open_log(log_path)
+    trusted = _trusted_keys(keys, trust_file, "log verify")
+    saved = None
+    if trusted_checkpoint is not None:
+        raw = read_bounded(trusted_checkpoint)
+        saved = parse_json(raw.text(), raw.display)
+    check = log.verify(trusted, saved)
+    if as_json:
+        _write_json(check.as_dict(), None)
+    else:
+        for problem in check.problems:
+            click.echo(f"FAIL {problem}")
+        state = "intact" if check.ok else "TAMPERED"
+        click.echo(f"log {state}: {check.size} entries, {check.checkpoints} signed checkpoints verified, "
+                   f"{check.uncovered} entries after the last checkpoint")
+    if not check.ok:
+        raise SystemExit(1)
+
+
+@log_group.command("query")
+@_log_option
+@click.option("--subject", help="Glob on a subject's name or digest.")
+@click.option("--kind", help="gate, audit, waiver ...")
+@click.option("--decision", help="pass, fail, error ...")
+@click.option("--since", help="Entries at or after this time.")
+@click.option("--until", help="Entries before this time.")
+@click.option("--limit", type=int, default=0, help="Only the newest N matching entries.")
+@click.option("--json", "as_json", is_flag=True)
+def log_query_cmd(log_path: Path | None, subject: str | None, kind: str | None, decision: str | None,
+                  since: str | None, until: str | None, limit: int, as_json: bool) -> None:
+    """List entries, filtered by subject, kind, decision and time."""
+    from fnmatch import fnmatchcase
+
+    from rich.table import Table
+
+    from .. import timeutil
+
+    low = timeutil.to_datetime(since, "--since", None) if since else None
+    high = timeutil.to_datetime(until, "--until", None) if until else None
+    rows = []
+    for entry in _open_log(log_path).entries():
+        when = timeutil.to_datetime(entry["time"], "log", None)
+        names = [s.get("name", "") for s in entry["subjects"]]
+        names += [s.get("digest", {}).get("sha256", "") for s in entry["subjects"]]
+        if ((kind and entry["kind"] != kind) or (decision and entry.get("decision") != decision)
+                or (subject and not any(fnmatchcase(n, subject) for n in names))
+                or (low and when < low) or (high and when >= high)):
+            continue
+        rows.append(entry)
+    if limit:
+        rows = rows[-limit:]
+    if as_json:
+        _write_json(rows, None)
+        return
+    table = Table(show_edge=False)
+    for column in ("seq", "time", "kind", "decision", "subjects", "document / details"):
+        table.add_column(column, overflow="fold")
+    for e in rows:
+        details = e.get("details", {})
+        table.add_row(str(e["seq"]), e["time"][:19] + "Z", e["kind"], str(e.get("decision")),
+                      escape(", ".join(s.get("name", "?") for s in e["subjects"])),
+                      escape(str(details.get("document_id") or details.get("error") or details.get("waiver", ""))))
+    Console(highlight=False).print(table)
+
+
+@log_group.command("show")
+@_log_option
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def log_show_cmd(ctx: click.Context, log_path: Path | None, limit: int, as_json: bool) -> None:
+    """The newest entries."""
+    ctx.invoke(log_query_cmd, log_path=log_path, subject=None, kind=None, decision=None, since=None, until=None,
+               limit=limit, as_json=as_json)
+
+
+@log_group.command("checkpoint")
+@_log_option
+@click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Private key that signs the tree head.")
+@click.option("--key-passphrase-env", default="MLGOV_KEY_PASSPHRASE", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also save the signed checkpoint here (keep it: `log verify --trusted-checkpoint`).")
+def log_checkpoint_cmd(log_path: Path | None, key_path: Path, key_passphrase_env: str, output: Path | None) -> None:
+    """Sign the current tree head (size and root)."""
+    from ..signing.keys import load_signer
+
+    envelope = _open_log(log_path).checkpoint(load_signer(key_path, key_passphrase_env))
+    if output:
+        _write_json(envelope, output)
+    import base64 as b64
+
+    head = json.loads(b64.b64decode(envelope["payload"]))
+    click.echo(f"checkpoint: {head['size']} entries, root {head['root_hash']}")
+
+
+@log_group.command("prove")
+@click.argument("seq", type=int)
+@_log_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+def log_prove_cmd(seq: int, log_path: Path | None, output: Path | None) -> None:
+    """Inclusion proof of entry SEQ: checkable with only the proof and a trusted key."""
+    _write_json(_open_log(log_path).prove(seq), output)
+
+
+@log_group.command("consistency")
+@click.argument("old_size", type=int)
+@click.argument("new_size", type=int)
+@_log_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+def log_consistency_cmd(old_size: int, new_size: int, log_path: Path | None, output: Path | None) -> None:
+    """Consistency proof between two signed checkpoints: the log only grew."""
+    _write_json(_open_log(log_path).consistency(old_size, new_size), output)
+
+
+@log_group.command("check-proof")
+@click.argument("proof_file", type=click.Path(dir_okay=False, path_type=Path))
+@_with_keys
+def log_check_proof_cmd(proof_file: Path, keys: tuple[Path, ...], trust_file: Path | None) -> None:
+    """Check an inclusion or consistency proof offline, against a trusted key."""
+    from ..auditlog.log import check_consistency, check_inclusion
+
+    raw = read_bounded(proof_file)
+    doc = parse_json(raw.text(), raw.display)
+    trusted = _trusted_keys(keys, trust_file, "log check-proof")
+    if not isinstance(doc, dict) or not ({"leaf_data", "checkpoint"} <= set(doc) or {"old", "new"} <= set(doc)):
+        raise MlgovError(f"{raw.display}: neither an inclusion nor a consistency proof")
+    ok, message = check_inclusion(doc, trusted) if "leaf_data" in doc else check_consistency(doc, trusted)
+    click.echo(("ok: " if ok else "FAIL: ") + message)
+    if not ok:
+        raise SystemExit(1)
+
+
+@log_group.command("record-waivers")
+@click.argument("waivers_file", type=click.Path(dir_okay=False, path_type=Path))
+@_log_option
+@click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Private key to sign a checkpoint after recording.")
+def log_record_waivers_cmd(waivers_file: Path, log_path: Path | None, key_path: Path | None) -> None:
+    """Record each waiver of a file (the decision to grant an exception) in the audit log."""
+    from ..evaluation.waivers import load_waivers
+    from ..signing.keys import load_signer
+
+    log = _open_log(log_path, must_exist=False)
+    for w in load_waivers(waivers_file):
+        details = {"waiver": w["id"], "rule": w["rule"], "subjects": w["subjects"],
+                   "justification": w["justification"], "approved_by": w.get("approved_by"),
+                   "approved": w.get("_approved", {}).get("utc"), "expires": w["_expires"]["utc"]}
+        seq = log.append("waiver", [{"name": s} for s in w["subjects"]],
+                         "approved" if "approved_by" in w else "unapproved", details=details)
+        click.echo(f"entry {seq}: waiver {w['id']} for {w['rule']}")
+    if key_path:
+        log.checkpoint(load_signer(key_path))

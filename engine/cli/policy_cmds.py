@@ -1,0 +1,126 @@
+"""Commands about rule packs: eval, test, packs, controls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from ..normalize import normalize
+from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, main
+
+
+@main.command("eval")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--packs", "pack_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Rule pack directory (repeatable). Default: every built-in pack.")
+@click.option("--as-of", help="Evaluation date (RFC 3339 or YYYY-MM-DD). Default: now, recorded in the output.")
+@click.option("--engine", type=click.Choice(["regorus", "regopy", "opa"]), default="regorus", show_default=True)
+@click.option("--cross-check", type=click.Choice(["regorus", "regopy", "opa"]),
+              help="Also evaluate the Rego rules with this engine; any difference fails closed.")
+@click.option("--opa-url", help="OPA server for --engine/--cross-check opa, e.g. http://127.0.0.1:8181")
+@click.option("--waivers", type=click.Path(dir_okay=False, path_type=Path), help="Waiver file (YAML).")
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Pack parameters to override: {pack name: {param: value}} (YAML).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True,
+              help="Exit 1 when an open finding is at least this severe (info findings, such as retention "
+                   "dispositions, only inform unless you ask for --fail-on info).")
+def eval_cmd(inputs: tuple[str, ...], pack_dirs: tuple[Path, ...], as_of: str | None, engine: str,
+             cross_check: str | None, opa_url: str | None, waivers: Path | None, params_file: Path | None,
+             fmt: str, fail_on: str) -> None:
+    """Evaluate rule packs over a bundle, metadata files or a canonical document.
+
+    Exit 0: no open finding at --fail-on or above; 1: there is one; 2: could not evaluate.
+    """
+    from ..evaluation import evaluate
+    from ..evaluation.waivers import load_waivers
+    from ..packs.model import severity_rank
+
+    when = _as_of(as_of)
+    packs = _packs(pack_dirs)
+    document = normalize(list(inputs))
+    result = evaluate(document, packs, when, engine=engine, cross_check=cross_check, opa_url=opa_url,
+                      waivers=load_waivers(waivers) if waivers else (), params=_params(params_file),
+                      validated=True)  # normalize() validated it
+    if fmt == "json":
+        _write_json(result, None)
+    else:
+        from ..findings_table import print_findings
+
+        print_findings(result, Console(highlight=False))
+    failing = [f for f in result["findings"]
+               if not f["waived"] and severity_rank(f["severity"]) >= severity_rank(fail_on)]
+    if failing:
+        raise SystemExit(1)
+
+
+@main.command("test")
+@click.argument("pack_dirs", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--engine", "engines", multiple=True, type=click.Choice(["regorus", "regopy"]),
+              help="Engines to run case tests on (default: both in-process engines).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def test_cmd(pack_dirs: tuple[Path, ...], engines: tuple[str, ...], fmt: str) -> None:
+    """Run the tests of rule packs (default: every built-in pack). Exit 0 only if all pass."""
+    from ..policytest import IN_PROCESS_ENGINES, run_pack_tests
+
+    results = []
+    for pack in _packs(pack_dirs):
+        results.extend(run_pack_tests(pack, engines or IN_PROCESS_ENGINES))
+    if not results:
+        raise MlgovError("no tests found in the packs")
+    if fmt == "json":
+        _write_json([r.as_dict() for r in results], None)
+    else:
+        from ..findings_table import print_test_results
+
+        print_test_results(results, Console(highlight=False))
+    if not all(r.passed for r in results):
+        raise SystemExit(1)
+
+
+@main.command("packs")
+@click.argument("pack_dirs", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+def packs_cmd(pack_dirs: tuple[Path, ...]) -> None:
+    """List rule packs (default: the built-in ones) with their digests and rules."""
+    console = Console(highlight=False)
+    for pack in _packs(pack_dirs):
+        console.print(f"[bold]{pack.name}[/bold] {pack.version} sha256:{pack.digest} "
+                      f"({', '.join(pack.regimes)}) {escape(str(pack.root))}")
+        for rule in sorted(pack.rules, key=lambda r: r.id):
+            label = escape(f"[{rule.severity}]")
+            console.print(f"  {rule.id} {label} {escape(rule.title)} · {', '.join(rule.controls)}")
+
+
+@main.command("controls")
+@click.option("--regime", help="Only this regime (e.g. EU-AI-ACT).")
+@click.option("--packs", "pack_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Rule pack directory (repeatable). Default: every built-in pack.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+def controls_cmd(regime: str | None, pack_dirs: tuple[Path, ...], fmt: str) -> None:
+    """List the controls of each regime and the rules that cover them."""
+    from ..controls import catalogs, check_rule_controls, coverage, markdown_table
+
+    packs = _packs(pack_dirs)
+    check_rule_controls(packs)
+    selected = [c for c in catalogs() if regime is None or c.regime == regime]
+    if regime and not selected:
+        raise MlgovError(f"no catalog for regime {regime!r} (have: {', '.join(c.regime for c in catalogs())})")
+    rules_of = coverage(packs)
+    if fmt == "markdown":
+        click.echo(markdown_table(packs), nl=False)
+        click.echo()
+        return
+    if fmt == "json":
+        _write_json([{"regime": c.regime, "title": c.title, "source": c.source, "controls": [
+            {"id": x.id, "title": x.title, "citation": x.citation, "requirement": x.requirement,
+             "rules": rules_of.get(x.key, [])} for x in c.controls]} for c in selected], None)
+        return
+    console = Console(highlight=False)
+    for cat in selected:
+        console.print(f"[bold]{cat.regime}[/bold] {escape(cat.title)}")
+        for x in cat.controls:
+            rules = ", ".join(rules_of.get(x.key, [])) or "[yellow]not assessed[/yellow]"
+            console.print(f"  {escape(x.id):<18} {escape(x.title)} · {rules}")
