@@ -132,3 +132,14 @@ def test_an_unreachable_registry_fails_closed(cli, tmp_path):
     assert cli("keygen", "-o", tmp_path).exit_code == 0
     result = cli("audit", "retention", "--mlflow-uri", "http://127.0.0.1:9", "--key", tmp_path / "mlgov-key.pem")
     assert result.exit_code == 2 and "MLflow server unreachable" in error_line(result)
+
+
+def test_registry_requests_carry_mlflow_credentials(monkeypatch):
+    from mlgov.audit.mlflow_inventory import _auth_headers
+
+    monkeypatch.delenv("MLFLOW_TRACKING_TOKEN", raising=False)
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "auditor")
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "s3cret")
+    assert _auth_headers() == {"Authorization": "Basic YXVkaXRvcjpzM2NyZXQ="}
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", "tok")
+    assert _auth_headers() == {"Authorization": "Bearer tok"}
