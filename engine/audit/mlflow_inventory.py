@@ -4,8 +4,10 @@ one canonical document, read through the REST API (no ``mlflow`` package needed)
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +24,16 @@ PAGE = 1000
 MAX_RESPONSE = 64 * 1024 * 1024
 
 
+def _auth_headers() -> dict[str, str]:
+    """The credentials MLflow's own clients use: MLFLOW_TRACKING_TOKEN, or username and password."""
+    if os.environ.get("MLFLOW_TRACKING_TOKEN"):
+        return {"Authorization": f"Bearer {os.environ['MLFLOW_TRACKING_TOKEN']}"}
+    user, password = os.environ.get("MLFLOW_TRACKING_USERNAME"), os.environ.get("MLFLOW_TRACKING_PASSWORD")
+    if user and password:
+        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+    return {}
+
+
 class Registry:
     def __init__(self, uri: str, timeout: float = 30) -> None:
         parts = urllib.parse.urlsplit(uri)
@@ -32,9 +44,9 @@ class Registry:
 
     def get(self, endpoint: str, **params: Any) -> dict[str, Any]:
         query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
-        url = f"{self.uri}/api/2.0/mlflow/{endpoint}?{query}"
+        request = urllib.request.Request(f"{self.uri}/api/2.0/mlflow/{endpoint}?{query}", headers=_auth_headers())
         try:
-            with urllib.request.urlopen(url, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read(MAX_RESPONSE + 1)
         except urllib.error.HTTPError as exc:
             detail = " ".join(exc.read(2000).decode("utf-8", "replace").split())[:200]
