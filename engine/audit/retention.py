@@ -38,7 +38,7 @@ def _evaluate(chunk: list[Item]) -> list[dict[str, Any]]:
             continue
         name = document.get("document_id", where)
         try:
-            validate_document(document, where)
+            validate_document(document, where, bulk=True)
             result = evaluator.run(document, as_of, validated=True, digest=False)
         except MlgovError as exc:
             out.append({"artifact": name, "where": where, "error": exc.one_line()})
