@@ -89,7 +89,7 @@ class AuditLog:
 
     def checkpoint(self, signer: Signer) -> dict[str, Any]:
         """Sign the current tree head and store it; returns the DSSE envelope."""
-        leaves = [e.leaf for e in self.store.entries()]
+        leaves = [merkle.leaf_hash(e.body) for e in self.store.entries()]  # from the bytes, like verify
         root = merkle.root(leaves)
         head = {"origin": self.origin, "size": len(leaves), "root_hash": root.hex(), "time": now_utc()}
         envelope = dsse.sign(rfc8785.dumps(head), CHECKPOINT_TYPE, signer)
