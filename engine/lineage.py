@@ -10,22 +10,11 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-import networkx as nx
-
 from .errors import LineageError
 
 MAX_PATH_STEPS = 2_000_000
 _COLLECTION_OF_KIND = {"dataset": "datasets", "feature": "features", "run": "training_runs",
                        "deployment": "deployments", "artifact": "subjects"}
-
-
-def build_graph(document: dict[str, Any]) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for node in document.get("lineage", {}).get("nodes", []):
-        graph.add_node(node["id"], **node)
-    for edge in document.get("lineage", {}).get("edges", []):
-        graph.add_edge(edge["from"], edge["to"], type=edge["type"])
-    return graph
 
 
 def _entity_refs(document: dict[str, Any], primary: str | None) -> dict[str, tuple[str, str]]:
@@ -47,6 +36,8 @@ def annotate(document: dict[str, Any], provenance: dict[str, list[dict]], primar
 
     Raises LineageError naming the cycle and the source of one of its edges.
     """
+    import networkx as nx  # ~120 ms to import: only commands that build documents pay for it
+
     lineage = document.setdefault("lineage", {})
     edges = lineage.setdefault("edges", [])
     graph = nx.DiGraph()
@@ -78,8 +69,10 @@ def annotate(document: dict[str, Any], provenance: dict[str, list[dict]], primar
         lineage["primary"] = primary
 
 
-def _reach(graph: nx.DiGraph, reverse: bool, budget: list[int], where: str | None) -> dict[str, list[dict]]:
+def _reach(graph: Any, reverse: bool, budget: list[int], where: str | None) -> dict[str, list[dict]]:
     """Every reachable node with one shortest path; bounded, since long chains grow cubically."""
+    import networkx as nx
+
     out: dict[str, list[dict]] = {}
     for node in sorted(graph.nodes):
         paths = nx.single_source_shortest_path(graph, node)
