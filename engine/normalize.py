@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +24,46 @@ from .sources.registry import detect
 
 
 def collect(inputs: Sequence[str | Path]) -> list[tuple[SourceRef, FactList]]:
-    """Read every input into (source, facts) pairs, in priority order."""
+    """Read every input into (source, facts) pairs, in priority order.
+
+    Sources are recorded by name, never by local path: a bundle as its directory's name
+    (``credit-risk-pd/model/model.ubj``), a file as its file name. The same release read
+    from two places gives the same document and digest; errors still name the path given.
+    """
     pairs: list[tuple[SourceRef, FactList]] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            pairs.extend(read_bundle(path, str(item)))
+            with _shown_as(_label(path), str(item)):
+                pairs.extend(read_bundle(path, _label(path)))
             continue
-        loaded = load(path, str(item))
+        with _shown_as(path.name, str(item)):
+            loaded = load(path, path.name)
         if is_manifest(loaded):
-            pairs.extend(read_bundle(path.parent, str(path.parent)))
+            with _shown_as(_label(path.parent), str(path.parent)):
+                pairs.extend(read_bundle(path.parent, _label(path.parent)))
         elif _is_document(loaded.data):
             raise InputError(str(item), "already a canonical document; it cannot be merged with other inputs")
         else:
-            source = detect(loaded)
-            pairs.append((SourceRef(loaded.display, source.format, loaded.raw.sha256), source.read(loaded)))
+            with _shown_as(path.name, str(item)):
+                source = detect(loaded)
+                pairs.append((SourceRef(loaded.display, source.format, loaded.raw.sha256), source.read(loaded)))
     return pairs
+
+
+def _label(directory: Path) -> str:
+    return directory.resolve().name or "bundle"
+
+
+@contextmanager
+def _shown_as(label: str, given: str) -> Iterator[None]:
+    """Errors name the file as the user gave it, not by the label recorded in the document."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.file and (exc.file == label or exc.file.startswith(label + "/")) and label != given:
+            raise type(exc)(given.rstrip("/") + exc.file[len(label):], exc.message, exc.pointer) from None
+        raise
 
 
 def normalize(inputs: Sequence[str | Path]) -> dict[str, Any]:

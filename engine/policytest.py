@@ -26,7 +26,7 @@ from .errors import EvaluationError, InputError, MlgovError
 from .evaluation.evaluate import Evaluator
 from .normalize import normalize
 from .packs.model import Pack
-from .resources import example_bundles
+from .resources import data_dir, example_bundles
 from .safeio import parse_yaml, read_bounded
 
 _TEST_RULE = re.compile(r"^(test_[A-Za-z0-9_]+)\b", re.M)
@@ -99,6 +99,16 @@ class _Documents:
         return copy.deepcopy(self.cache[key])
 
 
+def _authenticate(document: dict, approvers: str, base: Path, as_of: dict) -> None:
+    """What the gate does with --approvers, at the case's date (signatures cannot be checked in Rego)."""
+    from .signing.approver_policy import load_approver_policy
+    from .signing.authenticate import authenticate_approvals
+
+    path = (data_dir("fixtures") / "approvers" / "TEST-ONLY-approvers.yaml" if approvers == "fixture"
+            else base / approvers)
+    authenticate_approvals(document, load_approver_policy(path), timeutil.parse_utc(as_of))
+
+
 def _case_tests(pack: Pack, engines: tuple[str, ...]) -> list[TestResult]:
     if not pack.test_files:
         return []
@@ -125,6 +135,8 @@ def _run_case(pack: Pack, case: dict, where: str, base: Path, engine: str, docum
         if case.get("patch"):
             document = jsonpatch.apply_patch(document, case["patch"])
         as_of = timeutil.normalize(case.get("as_of", "2026-01-01"), where, "/as_of")
+        if case.get("approvers"):
+            _authenticate(document, case["approvers"], base, as_of)
         key = (engine, repr(sorted((case.get("params") or {}).items())))
         if key not in evaluators:
             evaluators[key] = Evaluator([pack], engine="regorus" if engine == "native" else engine,

@@ -12,13 +12,19 @@ from mlgov import normalize
 from mlgov.evaluation import evaluate
 from mlgov.packs import load_packs
 from mlgov.resources import builtin_packs
+from mlgov.signing.approver_policy import load_approver_policy
+from mlgov.signing.authenticate import authenticate_approvals
 from mlgov.timeutil import normalize as stamp
+from mlgov.timeutil import parse_utc
 
 from conftest import BUNDLES
 
+APPROVERS = BUNDLES.parent / "approvers" / "TEST-ONLY-approvers.yaml"
+
 EXPECTED = {
     # A Tier-1 bank model with internal, bureau-licensed and public-domain data, validated by an
-    # independent MRM team, approved by owner, validator and compliance before deployment, and
+    # independent MRM team, approved (signed approvals, both artifacts: the model and its
+    # scoring container) by owner, validator and compliance before deployment, and
     # in use: nothing blocks it; the record is kept while the model is in use (SR 11-7).
     "credit-risk-pd": {
         ("RET-001", "credit-risk-pd@3.2.0"),
@@ -40,7 +46,10 @@ EXPECTED = {
         ("LIC-004", "dataset:databricks/databricks-dolly-15k"),
         ("LIC-005", "model:meta-llama/llama-3.1-8b-instruct"),
         ("LIC-006", "model:meta-llama/llama-3.1-8b-instruct"),
-        ("APR-003", "approval:compliance clara winter 2026-08-14t13:20:00z"),
+        # (signed with a TEST-ONLY key, authenticated against fixtures/approvers, and rejected as a
+        # replay: APR-003 says it is bound to other bytes, APR-007 that its signature does not count)
+        ("APR-003", "approval:signed compliance clara winter 2026-08-14t13:20:00z acme-support-lora-1.3.0"),
+        ("APR-007", "approval:signed compliance clara winter 2026-08-14t13:20:00z acme-support-lora-1.3.0"),
         ("DOC-004", "evaluation:acme support eval 2026-09 test"),
         ("VAL-001", "evaluation:acme support eval 2026-09 test"),
         ("RET-002", "acme-support-assistant@1.4.0"),
@@ -51,8 +60,11 @@ EXPECTED = {
 
 @pytest.mark.parametrize("bundle", sorted(EXPECTED))
 def test_findings_on_the_examples(bundle):
-    result = evaluate(normalize([BUNDLES / bundle]), load_packs(builtin_packs()), stamp("2026-11-24", "t", None),
-                      cross_check="regopy", validated=True)
+    # The examples' approvals are signed: authenticate them as `gate --approvers` does.
+    document = normalize([BUNDLES / bundle])
+    as_of = stamp("2026-11-24", "t", None)
+    authenticate_approvals(document, load_approver_policy(APPROVERS), parse_utc(as_of))
+    result = evaluate(document, load_packs(builtin_packs()), as_of, cross_check="regopy", validated=True)
     assert {(f["rule"], f["subject"]) for f in result["findings"]} == EXPECTED[bundle]
 
 

@@ -94,9 +94,12 @@ def test_credit_datasets_training_run_and_approvals(credit):
         "mlgov.yaml", "mlflow-export.json"}
 
     approvals = credit["approvals"]
-    assert sorted(a["role"] for a in approvals) == ["compliance", "independent_validator", "model_owner"]
+    # signed approvals (approvals/*.approval.json): one entry per approved artifact, both artifacts
+    assert sorted(a["role"] for a in approvals) == ["compliance", "compliance", "independent_validator",
+                                                   "independent_validator", "model_owner", "model_owner"]
     assert {a["artifact_digest"]["sha256"] for a in approvals} == {
-        by_id(credit["subjects"], "credit-risk-pd-model")["digest"]["sha256"]}
+        s["digest"]["sha256"] for s in credit["subjects"]}
+    assert all(a["attestation"]["envelope"]["payloadType"] == "application/vnd.in-toto+json" for a in approvals)
     validator = next(a for a in approvals if a["role"] == "independent_validator")
     assert validator["approver"]["team"] == "Model Risk Management"
     assert validator["expires"]["utc"] == "2027-11-10T00:00:00Z"

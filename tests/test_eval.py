@@ -19,7 +19,9 @@ AS_OF = stamp("2026-11-24", "t", "")
 
 
 def run_eval(cli, *args, bundle="credit-risk-pd"):
-    return cli("eval", BUNDLES / bundle, "--as-of", "2026-11-24", *args)
+    # the examples' approvals are signed with TEST-ONLY keys: authenticate them as a deployer would
+    return cli("eval", BUNDLES / bundle, "--as-of", "2026-11-24", "--approvers",
+               BUNDLES.parent / "approvers" / "TEST-ONLY-approvers.yaml", *args)
 
 
 def test_builtin_packs_on_the_examples(cli):
@@ -106,11 +108,12 @@ def test_as_of_is_an_input_not_the_clock(cli, make_pack):
              "    message: 'approval by {approver.name} expired {expires}'\n")
     root = make_pack("dates", {"rules.yaml": rules})
     before = cli("eval", BUNDLES / "credit-risk-pd", "--packs", root, "--as-of", "2027-11-06", "--format", "json")
+    # the owner's signed approval covers both released artifacts: one entry (and finding) per artifact
     assert [f["message"] for f in before.json()["findings"]] == [
-        "approval by Dana Whitfield expired 2027-11-05T00:00:00Z"]
+        "approval by Dana Whitfield expired 2027-11-05T00:00:00Z"] * 2
     assert before.json()["as_of"]["utc"] == "2027-11-06T00:00:00Z"
     after = cli("eval", BUNDLES / "credit-risk-pd", "--packs", root, "--as-of", "2027-11-13", "--format", "json")
-    assert len(after.json()["findings"]) == 3
+    assert len(after.json()["findings"]) == 6
     early = cli("eval", BUNDLES / "credit-risk-pd", "--packs", root, "--as-of", "2026-11-24")
     assert early.exit_code == 0
 
@@ -135,6 +138,7 @@ def test_params_override_pack_defaults(cli, tmp_path):
 def test_canonical_document_as_input(cli, tmp_path):
     out = tmp_path / "doc.json"
     cli("normalize", BUNDLES / "support-llm-ft", "-o", out)
-    from_doc = cli("eval", out, "--as-of", "2026-11-24", "--format", "json").json()
+    from_doc = cli("eval", out, "--as-of", "2026-11-24", "--format", "json", "--approvers",
+                   BUNDLES.parent / "approvers" / "TEST-ONLY-approvers.yaml").json()
     from_bundle = run_eval(cli, "--format", "json", bundle="support-llm-ft").json()
     assert from_doc == from_bundle

@@ -28,9 +28,11 @@ from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, 
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True,
               help="Exit 1 when an open finding is at least this severe (info findings, such as retention "
                    "dispositions, only inform unless you ask for --fail-on info).")
+@click.option("--approvers", "approvers_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Approver trust policy: authenticate signed approvals (as gate --approvers).")
 def eval_cmd(inputs: tuple[str, ...], pack_dirs: tuple[Path, ...], as_of: str | None, engine: str,
              cross_check: str | None, opa_url: str | None, waivers: Path | None, params_file: Path | None,
-             fmt: str, fail_on: str) -> None:
+             fmt: str, fail_on: str, approvers_file: Path | None) -> None:
     """Evaluate rule packs over a bundle, metadata files or a canonical document.
 
     Exit 0: no open finding at --fail-on or above; 1: there is one; 2: could not evaluate.
@@ -42,6 +44,13 @@ def eval_cmd(inputs: tuple[str, ...], pack_dirs: tuple[Path, ...], as_of: str | 
     when = _as_of(as_of)
     packs = _packs(pack_dirs)
     document = normalize(list(inputs))
+    if approvers_file is not None:
+        from ..signing.approver_policy import load_approver_policy
+        from ..signing.authenticate import authenticate_approvals
+        from ..timeutil import parse_utc
+
+        # eval judges as of --as-of: signatures are checked at that time too (the gate uses its clock)
+        authenticate_approvals(document, load_approver_policy(approvers_file), parse_utc(when))
     result = evaluate(document, packs, when, engine=engine, cross_check=cross_check, opa_url=opa_url,
                       waivers=load_waivers(waivers) if waivers else (), params=_params(params_file),
                       validated=True)  # normalize() validated it

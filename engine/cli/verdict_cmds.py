@@ -74,17 +74,22 @@ def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | Non
               help="Also write the canonical document (for `mlgov report --document`).")
 @click.option("--docs", "docs_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Refresh the model card and compliance summary in this directory (model-card.md).")
+@click.option("--approvers", "approvers_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Approver trust policy (YAML): only approvals signed by its keys, for its roles, count.")
+@click.option("--require-signed-approvals", is_flag=True,
+              help="Count only signed, authenticated approvals (always so for 21 CFR Part 11 scope).")
 def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, pack_dirs: tuple[Path, ...],
              fail_on: str, waivers: Path | None, params_file: Path | None, as_of: str | None, engine: str,
              cross_check: str | None, opa_url: str | None, valid_for: str, out: Path, as_json: bool,
              summary_md: Path | None, log_path: Path | None, document_out: Path | None,
-             docs_dir: Path | None) -> None:
+             docs_dir: Path | None, approvers_file: Path | None, require_signed_approvals: bool) -> None:
     """Normalize, evaluate, decide and sign: the CI gate for a release bundle.
 
     Exit 0: pass; 1: policy failure (a signed FAILED verdict is still written); 2: could not
     evaluate (nothing is written).
     """
     from ..evaluation.waivers import load_waivers
+    from ..signing.approver_policy import load_approver_policy
     from ..signing.keys import load_signer
     from ..verdict.gate import gate, write_atomically
     from ..verdict.summary import markdown, print_gate
@@ -98,7 +103,8 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
         signer = load_signer(key_path, key_passphrase_env)
         result = gate(list(inputs), signer, _as_of(as_of), pack_dirs, fail_on,
                       load_waivers(waivers) if waivers else (), engine, cross_check, opa_url, _params(params_file),
-                      _duration_days(valid_for, "--valid-for"))
+                      _duration_days(valid_for, "--valid-for"),
+                      load_approver_policy(approvers_file) if approvers_file else None, require_signed_approvals)
     except MlgovError as exc:
         if log is not None:  # a release that could not be evaluated is part of the record too
             log.append("gate", [], "error", details={"error": exc.one_line(), "inputs": list(inputs)})

@@ -57,3 +57,21 @@ def verified_by(payload_type: str, payload: bytes, signatures: Iterable[tuple[st
             if verify_signature(key, signature, message):
                 return key
     return None
+
+
+class Unverified(ValueError):
+    """No signature on the envelope verifies with any of the keys given."""
+
+
+def verify_envelope(envelope: Any, keys: Iterable[PublicKey]) -> tuple[str, str, bytes]:
+    """(key id of the trusted key that verified it, payloadType, payload) of a DSSE envelope.
+
+    The one call for anything that must authenticate a signed input before reading it: raises
+    :class:`EnvelopeError` for a malformed envelope and :class:`Unverified` when no signature
+    verifies with a given key (a key id in the envelope is never a reason to trust it).
+    """
+    payload_type, payload, signatures = decode(envelope)
+    key = verified_by(payload_type, payload, signatures, keys)
+    if key is None:
+        raise Unverified("no signature verifies with a trusted key")
+    return key_id(key), payload_type, payload

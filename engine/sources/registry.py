@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import InputError
+from .approval import ApprovalAttestation
 from .cyclonedx import CycloneDX
 from .hf_card import HuggingFaceCard
 from .interface import Loaded, Source
@@ -11,8 +12,8 @@ from .mlflow import MLflowRegistry
 from .openlineage import OpenLineage
 from .spdx3 import SPDX3
 
-SOURCES: tuple[Source, ...] = (CycloneDX(), SPDX3(), InTotoStatement(), MLflowRegistry(), OpenLineage(),
-                               HuggingFaceCard())
+SOURCES: tuple[Source, ...] = (ApprovalAttestation(), CycloneDX(), SPDX3(), InTotoStatement(), MLflowRegistry(),
+                               OpenLineage(), HuggingFaceCard())
 BY_FORMAT = {s.format: s for s in SOURCES}
 
 

@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from ..packs import load_packs
 from ..packs.model import severity_rank
 from ..resources import builtin_packs
 from ..signing import dsse
+from ..signing.approver_policy import ApproverPolicy
+from ..signing.authenticate import authenticate_approvals
 from ..signing.keys import Signer
 from .attest import payload_bytes, statement
 
@@ -53,9 +56,14 @@ def blocking(predicate: dict[str, Any]) -> list[dict[str, Any]]:
 def gate(inputs: Sequence[str | Path], signer: Signer, as_of: dict, packs: Sequence[Path] = (),
          fail_on: str = "high", waivers: Sequence[dict] = (), engine: str = "regorus",
          cross_check: str | None = None, opa_url: str | None = None, params: dict | None = None,
-         validity_days: int = 90) -> GateResult:
+         validity_days: int = 90, approvers: ApproverPolicy | None = None,
+         require_signed_approvals: bool = False) -> GateResult:
     loaded = load_packs(list(packs) or builtin_packs())
     document = normalize(list(inputs))
+    authenticate_approvals(document, approvers, datetime.now(UTC))
+    if require_signed_approvals:
+        params = {**(params or {}), "approvals": {**(params or {}).get("approvals", {}),
+                                                  "require_signed_approvals": True}}
     result = Evaluator(loaded, engine, cross_check, opa_url, params).run(document, as_of, waivers, validated=True)
     stmt = statement(document, result, loaded, fail_on, validity_days)
     envelope = dsse.sign(payload_bytes(stmt), dsse.IN_TOTO_PAYLOAD_TYPE, signer)

@@ -2,7 +2,9 @@
 # title: Validation is independent of the model's authors
 # description: >-
 #   Effective challenge needs a validator who did not build the model: not one of its
-#   developers or trainers, and not from their team when the team is known.
+#   developers or trainers, and not from their team when the team is known. For a signed,
+#   authenticated approval the person is the one the approver policy gives the signing key
+#   to, whatever name the approval entry claims.
 # custom:
 #   id: APR-002
 #   severity: high
@@ -24,11 +26,11 @@ findings := [f |
 	some i
 	a := input.document.approvals[i]
 	a.role in object.get(lib.params, "validator_roles", [])
-	reasons := [r | some author in authors; r := conflict(a.approver, author)]
+	reasons := [r | some author in authors; r := conflict(lib.identity(a), author)]
 	count(reasons) > 0
 	f := {
 		"message": concat("", ["validator ", lib.who(a), " is not independent: ", reasons[0]]),
-		"evidence": [sprintf("/approvals/%d/approver", [i])],
+		"evidence": [sprintf("/approvals/%d/%s", [i, person_field(a)])],
 		"subject": sprintf("approval:%s", [a.id]),
 	}
 ]
@@ -50,3 +52,7 @@ same_person(v, author) if {
 	v.name
 	lower(v.name) == lower(author.name)
 }
+
+person_field(a) := "authentication/signer" if lib.authenticated(a)
+
+person_field(a) := "approver" if not lib.authenticated(a)

@@ -23,11 +23,53 @@ expired(a) if a.expires.epoch_s <= now
 
 positive(a) if a.decision in ["approved", "conditional"]
 
-# Approvals that count: positive, bound to a released artifact, given and not expired by the evaluation date.
-valid := [a | some a in input.document.approvals; positive(a); bound(a); live(a)]
+# Authenticated by the gate against the approver policy it was given (mlgov.signing.authenticate).
+authenticated(a) if a.authentication.status == "authenticated"
+
+# Signed approvals are required: by parameter (gate --require-signed-approvals), by the
+# model's regulatory scope (21 CFR Part 11 by default), or because an approver policy was given.
+signed_required if params.require_signed_approvals == true
+
+signed_required if {
+	some scope in input.document.model.regulatory_scope
+	scope in object.get(params, "signed_approvals_for_scopes", [])
+}
+
+signed_required if {
+	some a in input.document.approvals
+	a.authentication.policy
+}
+
+# An approval counts when it is positive, bound to a released artifact, given and not
+# expired by the evaluation date, and authenticated whenever signed approvals are required.
+# Every rule that counts approvals must use `counted` (or `valid`, the list of them).
+counted(a) if {
+	positive(a)
+	bound(a)
+	live(a)
+	authenticated_if_required(a)
+}
+
+authenticated_if_required(a) if authenticated(a)
+
+authenticated_if_required(_) if not signed_required
+
+valid := [a | some a in input.document.approvals; counted(a)]
+
+# Released artifacts that must each carry the required approvals bound to their own digest.
+deployable := [s |
+	some s in input.document.subjects
+	not object.get(s, "kind", "other") in object.get(params, "approval_exempt_kinds", [])
+]
 
 tier := input.document.model.risk_tier
 
 required := object.get(object.get(params, "required_signoffs", {}), tier, {})
 
-who(a) := object.get(a.approver, "name", object.get(a.approver, "email", "unknown approver"))
+who(a) := object.get(identity(a), "name", object.get(identity(a), "email", "unknown approver"))
+
+# The person an approval is from: the approver policy's identity of the signer when the
+# signature was authenticated, otherwise the identity the approval claims.
+identity(a) := a.authentication.signer if authenticated(a)
+
+identity(a) := object.get(a, "approver", {}) if not authenticated(a)

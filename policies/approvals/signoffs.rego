@@ -4,8 +4,11 @@
 #   SR 11-7 expects model owners, independent validation with effective challenge, and
 #   governance sign-off before use; the EU AI Act (Art. 14, 17) expects human oversight within
 #   a quality management system. Which functions must approve depends on the risk tier (pack
-#   parameter required_signoffs). An approval counts only if it is approved (or conditional),
-#   bound to a released artifact's digest, given by the evaluation date and not expired.
+#   parameter required_signoffs). Every deployable released artifact (model, container, code...)
+#   needs each required sign-off bound to its own digest: approving the model does not approve
+#   a container shipped beside it. An approval counts only if it is approved (or conditional),
+#   given by the evaluation date, not expired, and authenticated when signed approvals are
+#   required (lib.counted).
 # custom:
 #   id: APR-001
 #   severity: high
@@ -25,22 +28,30 @@ import rego.v1
 findings := array.concat(missing, no_tier)
 
 missing := [f |
-	some function
+	some i, function
+	s := input.document.subjects[i]
+	s in lib.deployable
 	roles := lib.required[function]
-	not signed(roles)
+	not signed(s, roles)
 	f := {
 		"message": concat("", [
-			"no valid ", function, " approval for ", input.document.document_id, " (risk tier ", lib.tier,
-			"; roles that can give it: ", concat(", ", roles), ")",
+			"no valid ", function, " approval for ", object.get(s, "name", s.id), " of ", input.document.document_id,
+			" (", bound_to(s), "; risk tier ", lib.tier, "; roles that can give it: ", concat(", ", roles), ")",
 		]),
-		"evidence": ["/approvals"],
+		"evidence": [sprintf("/subjects/%d", [i]), "/approvals"],
+		"subject": sprintf("artifact:%s", [object.get(s, "name", s.id)]),
 	}
 ]
 
-signed(roles) if {
+signed(s, roles) if {
 	some a in lib.valid
 	a.role in roles
+	a.artifact_digest.sha256 == s.digest.sha256
 }
+
+bound_to(s) := concat("", ["sha256:", substring(s.digest.sha256, 0, 12), "..."]) if s.digest.sha256
+
+bound_to(s) := "no digest, so nothing can be approved" if not s.digest.sha256
 
 no_tier := [f |
 	not input.document.model.risk_tier
