@@ -97,3 +97,29 @@ def make_pack(tmp_path: Path):
         return root
 
     return make
+
+
+def sign_waivers(tmp_path: Path, body: str, signer: str = "A. Counsel", authority: bool = True,
+                 signed_at: str = "2026-11-01") -> tuple[Path, Path]:
+    """A signed waivers file (as `mlgov waive` writes, at a fixed signing time) and an approver
+    policy giving ``signer``'s fresh test key waiver authority (or not)."""
+    from mlgov.evaluation.waivers import load_waivers
+    from mlgov.signing import signed_waivers
+    from mlgov.signing.keys import generate, key_id, load_signer, write_keypair
+    from mlgov.timeutil import to_datetime
+
+    source = tmp_path / "waivers.yaml"
+    source.write_text("apiVersion: mlgov.dev/v1\nkind: Waivers\nwaivers:\n" + body)
+    private, public = write_keypair(generate(), tmp_path / "waiver-keys", "signer", None, force=True)
+    waivers = [{k: str(v) if k == "expires" else v for k, v in w.items() if not k.startswith("_")}
+               for w in load_waivers(source)]
+    envelope = signed_waivers.sign(waivers, {"name": signer}, load_signer(private),
+                                   to_datetime(signed_at, "test", None))
+    signed = tmp_path / "waivers.signed.json"
+    signed.write_text(json.dumps(envelope))
+    policy = tmp_path / "waiver-approvers.yaml"
+    policy.write_text(yaml.safe_dump({"apiVersion": "mlgov.dev/v1", "kind": "ApproverPolicy", "approvers": [
+        {"name": signer, "roles": ["legal"], "waiver_authority": authority,
+         "keys": [{"public_key": str(public)}]}]}))
+    assert key_id(load_signer(private).public)
+    return signed, policy

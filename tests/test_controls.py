@@ -10,7 +10,7 @@ from mlgov.controls import catalogs, check_rule_controls, coverage, known_contro
 from mlgov.packs import load_packs
 from mlgov.resources import builtin_packs
 
-from conftest import BUNDLES, error_line, rego_rule
+from conftest import BUNDLES, error_line, rego_rule, sign_waivers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,16 +53,13 @@ def test_a_rule_mapped_to_an_unknown_control_is_refused(cli, make_pack):
 
 def test_roll_up_statuses_in_a_verdict(cli, tmp_path):
     assert cli("keygen", "-o", tmp_path).exit_code == 0
-    waivers = tmp_path / "waivers.yaml"
-    entry = ("  - id: {id}\n    rule: {rule}\n    subjects: ['evaluation:*']\n"
-             "    justification: pilot with agent review\n"
-             "    approved_by: {{name: A. Counsel, role: compliance}}\n"
-             "    approved: 2026-11-01\n    expires: 2027-11-01\n")
-    waivers.write_text("apiVersion: mlgov.dev/v1\nkind: Waivers\nwaivers:\n"
-                       + entry.format(id="W-1", rule="DOC-004") + entry.format(id="W-2", rule="VAL-001"))
+    entry = ("  - id: {id}\n    rule: {rule}\n    subjects: ['evaluation:acme support eval 2026-09 test']\n"
+             "    justification: pilot with agent review\n    expires: 2027-01-15\n")
+    waivers, approvers = sign_waivers(tmp_path, entry.format(id="W-1", rule="DOC-004")
+                                      + entry.format(id="W-2", rule="VAL-001"))
     out = tmp_path / "v.json"
     result = cli("gate", BUNDLES / "support-llm-ft", "--key", tmp_path / "mlgov-key.pem", "--as-of", "2026-11-24",
-                 "--waivers", waivers, "--out", out)
+                 "--waivers", waivers, "--approvers", approvers, "--out", out)
     assert result.exit_code == 1
     controls = json.loads(base64.b64decode(json.loads(out.read_text())["payload"]))["predicate"]["controls"]
     eu = controls["EU-AI-ACT"]

@@ -10,7 +10,7 @@ import pytest
 import regex
 import xmlschema
 
-from conftest import BUNDLES, error_line
+from conftest import BUNDLES, error_line, sign_waivers
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = ROOT / "schemas" / "published"
@@ -26,13 +26,12 @@ def verdicts(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("reports")
     run = CliRunner().invoke
     assert run(main, ["keygen", "-o", str(tmp)]).exit_code == 0
-    waivers = tmp / "w.yaml"
-    waivers.write_text("apiVersion: mlgov.dev/v1\nkind: Waivers\nwaivers:\n  - id: WVR-7\n    rule: LIC-004\n"
-                       "    subjects: ['dataset:databricks/*']\n    justification: counsel memo 2026-31 on Dolly SA\n"
-                       "    approved_by: {name: A. Counsel, role: legal}\n    approved: 2026-11-01\n"
-                       "    expires: 2027-11-01\n")
+    waivers, approvers = sign_waivers(tmp, "  - id: WVR-7\n    rule: LIC-004\n"
+                                      "    subjects: ['dataset:databricks/databricks-dolly-15k']\n"
+                                      "    justification: counsel memo 2026-31 on Dolly SA\n    expires: 2027-04-01\n")
     out = {}
-    runs = (("pass", "credit-risk-pd", []), ("fail", "support-llm-ft", ["--waivers", str(waivers)]))
+    runs = (("pass", "credit-risk-pd", []),
+            ("fail", "support-llm-ft", ["--waivers", str(waivers), "--approvers", str(approvers)]))
     for name, bundle, extra in runs:
         verdict, document = tmp / f"{name}.json", tmp / f"{name}-doc.json"
         result = run(main, ["gate", str(BUNDLES / bundle), "--key", str(tmp / "mlgov-key.pem"), "--as-of",

@@ -43,3 +43,31 @@ def approve_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str
     _write_json(envelope, out)
     if out is not None:
         click.echo(f"wrote {out}: {decision} as {role} by {name}, key {signer.keyid}", err=True)
+
+
+@main.command("waive")
+@click.argument("waivers_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The private key of the person granting the waivers (PEM).")
+@click.option("--key-passphrase-env", default="MLGOV_KEY_PASSPHRASE", show_default=True)
+@click.option("--name", required=True, help="Who grants the waivers, as the approver policy lists them.")
+@click.option("--email")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+def waive_cmd(waivers_file: Path, key_path: Path, key_passphrase_env: str, name: str, email: str | None,
+              out: Path | None) -> None:
+    """Sign a waivers file: the signer approves every waiver in it, now. Only a signer the
+    approver policy grants waiver authority makes them count (gate --approvers)."""
+    from datetime import UTC, datetime
+
+    from ..evaluation.waivers import load_waivers
+    from ..signing import signed_waivers
+    from ..signing.keys import load_signer
+
+    signer = load_signer(key_path, key_passphrase_env)
+    waivers = [{k: v for k, v in w.items() if not k.startswith("_") and k != "approved"}
+               for w in load_waivers(waivers_file)]
+    for w in waivers:
+        w["expires"] = str(w["expires"])
+    who = {"name": name, **({"email": email} if email else {})}
+    envelope = signed_waivers.sign(waivers, who, signer, datetime.now(UTC).replace(microsecond=0))
+    _write_json(envelope, out)

@@ -44,15 +44,18 @@ def eval_cmd(inputs: tuple[str, ...], pack_dirs: tuple[Path, ...], as_of: str | 
     when = _as_of(as_of)
     packs = _packs(pack_dirs)
     document = normalize(list(inputs))
-    if approvers_file is not None:
-        from ..signing.approver_policy import load_approver_policy
-        from ..signing.authenticate import authenticate_approvals
-        from ..timeutil import parse_utc
+    from ..signing.approver_policy import load_approver_policy
+    from ..signing.authenticate import authenticate_approvals, authenticate_waivers
+    from ..timeutil import parse_utc
 
-        # eval judges as of --as-of: signatures are checked at that time too (the gate uses its clock)
-        authenticate_approvals(document, load_approver_policy(approvers_file), parse_utc(when))
+    # eval judges as of --as-of: signatures are checked at that time too (the gate uses its clock)
+    policy = load_approver_policy(approvers_file) if approvers_file else None
+    if policy is not None:
+        authenticate_approvals(document, policy, parse_utc(when))
+    waiver_list = load_waivers(waivers) if waivers else []
+    authenticate_waivers(waiver_list, policy, parse_utc(when))
     result = evaluate(document, packs, when, engine=engine, cross_check=cross_check, opa_url=opa_url,
-                      waivers=load_waivers(waivers) if waivers else (), params=_params(params_file),
+                      waivers=waiver_list, params=_params(params_file),
                       validated=True)  # normalize() validated it
     if fmt == "json":
         _write_json(result, None)

@@ -121,7 +121,8 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
         p = result.predicate
         seq = log.append("gate", result.statement["subject"], p["decision"]["result"], verdict=result.envelope,
                          packs=p["packs"], details={"document_id": p["input"]["document_id"],
-                                                    "as_of": p["timeVerified"], "reason": p["decision"]["reason"]})
+                                                    "as_of": p["timeVerified"], "reason": p["decision"]["reason"],
+                                                    "waivers": p["waivers"]})
         log.checkpoint(signer)
         if not as_json:
             click.echo(f"  audit log: entry {seq} in {log_path}")

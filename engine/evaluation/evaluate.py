@@ -93,7 +93,7 @@ class Evaluator:
         raw = self.rego_findings(document, as_of) + self.yaml_findings(document, as_of)
         findings = [_record(meta, f, document) for meta, f in raw]
         findings.sort(key=lambda f: (-severity_rank(f["severity"]), f["rule"], f["subject"], f["message"]))
-        waiver_report = apply_waivers(findings, list(waivers), document, as_of)
+        waiver_report = apply_waivers(findings, list(waivers), document, as_of, self.params)
         open_ = [f for f in findings if not f["waived"]]
         by_severity = Counter(f["severity"] for f in open_)
         return {

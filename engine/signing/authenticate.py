@@ -115,3 +115,46 @@ def _rejected(reason: str, keyid: str | None = None) -> dict[str, Any]:
 
 def _utc(moment: datetime) -> str:
     return timeutil.from_datetime(moment)["utc"]
+
+
+def authenticate_waivers(waivers: list[dict], policy: ApproverPolicy | None, now: datetime) -> None:
+    """Set ``_auth`` on every waiver (in place): only a signature by a key the policy grants
+    waiver authority, valid and unrevoked at the signing time and the clock, authenticates it."""
+    for waiver in waivers:
+        if "_envelope" not in waiver:
+            waiver["_auth"] = {"status": "unsigned", "reason": "not signed (waivers are signed with `mlgov waive`)"}
+        elif policy is None:
+            waiver["_auth"] = {"status": "unchecked",
+                               "reason": "signed, but no approver policy was given to authenticate it (--approvers)"}
+        else:
+            waiver["_auth"] = _check_waiver(waiver, policy, now)
+
+
+def _check_waiver(waiver: dict, policy: ApproverPolicy, now: datetime) -> dict[str, Any]:
+    from .signed_waivers import peek
+
+    try:
+        keyid, _, payload = dsse.verify_envelope(waiver["_envelope"], policy.all_keys())
+    except (dsse.EnvelopeError, dsse.Unverified):
+        return _rejected("forged or unknown signer: no signature verifies with a key of the approver policy")
+    stmt = peek(waiver["_envelope"])
+    if stmt is None or json.loads(payload) != stmt:
+        return _rejected("the signed payload is not a waivers statement", keyid)
+    person, key = policy.holder(keyid)  # type: ignore[misc]
+    p = stmt["predicate"]
+    signed_at = timeutil.to_datetime(p.get("signedAt"), "waiver", "/predicate/signedAt")
+    if not person.waiver_authority:
+        return _rejected(f"{person.name} has no waiver authority in the approver policy", keyid)
+    if str(p.get("signer", {}).get("name", "")).strip().lower() != person.name.strip().lower():
+        return _rejected(f"signed with the key of {person.name}, but the signature names "
+                         f"{p.get('signer', {}).get('name')}", keyid)
+    if key.revoked is not None and key.revoked <= now:
+        return _rejected(f"signed with key {key.keyid} of {person.name}, revoked {_utc(key.revoked)}", keyid)
+    if (key.not_before and signed_at < key.not_before) or (key.not_after and signed_at >= key.not_after):
+        return _rejected(f"signed {p['signedAt']} outside the validity of {person.name}'s key (expired key)", keyid)
+    if signed_at > now:
+        return _rejected(f"claims to be signed {p['signedAt']}, later than the clock ({_utc(now)})", keyid)
+    if waiver["_expires"]["epoch_s"] <= now.timestamp():
+        return _rejected(f"expired {waiver['_expires']['utc']} (by the clock)", keyid)
+    return {"status": "authenticated", "reason": f"signed by {person.name} with key {keyid}", "keyid": keyid,
+            "signer": person.identity()}

@@ -17,7 +17,7 @@ from ..packs.model import severity_rank
 from ..resources import builtin_packs
 from ..signing import dsse
 from ..signing.approver_policy import ApproverPolicy
-from ..signing.authenticate import authenticate_approvals
+from ..signing.authenticate import authenticate_approvals, authenticate_waivers
 from ..signing.keys import Signer
 from .attest import payload_bytes, statement
 
@@ -60,7 +60,10 @@ def gate(inputs: Sequence[str | Path], signer: Signer, as_of: dict, packs: Seque
          require_signed_approvals: bool = False) -> GateResult:
     loaded = load_packs(list(packs) or builtin_packs())
     document = normalize(list(inputs))
-    authenticate_approvals(document, approvers, datetime.now(UTC))
+    now = datetime.now(UTC)
+    authenticate_approvals(document, approvers, now)
+    waivers = list(waivers)
+    authenticate_waivers(waivers, approvers, now)
     if require_signed_approvals:
         params = {**(params or {}), "approvals": {**(params or {}).get("approvals", {}),
                                                   "require_signed_approvals": True}}
