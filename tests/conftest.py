@@ -123,3 +123,17 @@ def sign_waivers(tmp_path: Path, body: str, signer: str = "A. Counsel", authorit
          "keys": [{"public_key": str(public)}]}]}))
     assert key_id(load_signer(private).public)
     return signed, policy
+
+
+@pytest.fixture
+def freeze_clock(monkeypatch):
+    """Set the gate's signing clock (``timeVerified``) to a fixed time; returns the setter."""
+    from datetime import datetime
+
+    import mlgov.verdict.gate as gate_module
+
+    def set_to(utc: str = "2026-11-24T00:00:00+00:00") -> None:
+        monkeypatch.setattr(gate_module, "clock", lambda: datetime.fromisoformat(utc))
+
+    set_to()
+    return set_to

@@ -17,6 +17,11 @@ from mlgov.resources import builtin_packs
 from conftest import BUNDLES, DOC_PACK, error_line
 
 
+@pytest.fixture(autouse=True)
+def _signed_at_the_evaluation_date(freeze_clock):
+    """These tests sign as of the evaluation date; back-dating has its own tests."""
+
+
 @pytest.fixture
 def keys(cli, tmp_path):
     result = cli("keygen", "-o", tmp_path / "keys")

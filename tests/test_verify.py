@@ -18,6 +18,12 @@ WEIGHTS = BUNDLES / "credit-risk-pd" / "model" / "model.ubj"
 OTHER = BUNDLES / "chest-xray-triage" / "model" / "cxr-triage.onnx"
 
 
+
+@pytest.fixture(autouse=True)
+def _signed_at_the_evaluation_date(freeze_clock):
+    """These tests sign as of the evaluation date; back-dating has its own tests."""
+
+
 @pytest.fixture
 def signed(cli, tmp_path):
     """A passing and a failing verdict, signed by one Ed25519 key; a second, untrusted key."""
@@ -48,7 +54,7 @@ def test_good_verdict_is_accepted(cli, signed):
     body = json.loads(result.stdout)
     assert body["verified"] is True and body["decision"] == "PASSED"
     assert [c["name"] for c in body["checks"]] == ["payload type", "signature", "statement", "subject", "validity",
-                                                   "age", "decision"]
+                                                   "age", "time", "decision"]
 
 
 def rewrite(path: Path, change) -> Path:

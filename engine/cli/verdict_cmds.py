@@ -121,8 +121,9 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
         p = result.predicate
         seq = log.append("gate", result.statement["subject"], p["decision"]["result"], verdict=result.envelope,
                          packs=p["packs"], details={"document_id": p["input"]["document_id"],
-                                                    "as_of": p["timeVerified"], "reason": p["decision"]["reason"],
-                                                    "waivers": p["waivers"]})
+                                                    "as_of": p["evaluation"]["as_of"]["utc"],
+                                                    "signed_at": p["timeVerified"],
+                                                    "reason": p["decision"]["reason"], "waivers": p["waivers"]})
         log.checkpoint(signer)
         if not as_json:
             click.echo(f"  audit log: entry {seq} in {log_path}")
@@ -149,20 +150,35 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
 @click.option("--max-age", help="Reject a verdict evaluated longer ago than this (e.g. 7d).")
 @click.option("--require-pass", is_flag=True, help="Reject a FAILED verdict.")
 @click.option("--at", "at", help="Check as of this time instead of now (audits, tests).")
+@click.option("--policy-digest", help="Require this policy digest (packs, parameters, fail-on, waivers, approvers).")
+@click.option("--packs-digest", help="Require this digest of the packs that ran.")
+@click.option("--fail-on-at-least", type=click.Choice(_SEVERITIES),
+              help="Require the gate to have failed on this severity or a stricter one.")
+@click.option("--no-waivers", is_flag=True, help="Reject a verdict in which any waiver applied.")
+@click.option("--signed-waivers-only", is_flag=True, help="Reject a verdict with an unauthenticated applied waiver.")
+@click.option("--max-backdate", help="Reject a verdict evaluated as of a date this much before it was signed.")
 @click.option("--json", "as_json", is_flag=True)
 def verify_cmd(verdict: Path, keys: tuple[Path, ...], trust_file: Path | None, artifacts: tuple[Path, ...],
-               max_age: str | None, require_pass: bool, at: str | None, as_json: bool) -> None:
+               max_age: str | None, require_pass: bool, at: str | None, policy_digest: str | None,
+               packs_digest: str | None, fail_on_at_least: str | None, no_waivers: bool, signed_waivers_only: bool,
+               max_backdate: str | None, as_json: bool) -> None:
     """Verify a signed verdict before deploying. Exit 0 only if every check holds; 1 if the
     verdict is rejected; 2 if verification could not run (missing key, unreadable file)."""
     from datetime import timedelta
 
     from .. import timeutil
-    from ..verdict.verify import verify
+    from ..verdict.verify import Requirements, verify
 
     trusted = _trusted_keys(keys, trust_file, "verify")
     age = timedelta(days=_duration_days(max_age, "--max-age")) if max_age else None
     when = timeutil.to_datetime(at, "--at", None) if at else None
-    result = verify(verdict, trusted, artifacts, age, require_pass, when)
+    if no_waivers and signed_waivers_only:
+        raise MlgovError("--no-waivers and --signed-waivers-only: choose one")
+    requirements = Requirements(
+        policy_digest, packs_digest, fail_on_at_least,
+        "none" if no_waivers else "signed" if signed_waivers_only else None,
+        timedelta(days=_duration_days(max_backdate, "--max-backdate")) if max_backdate else None)
+    result = verify(verdict, trusted, artifacts, age, require_pass, when, requirements)
     if as_json:
         _write_json(result.as_dict(), None)
     else:

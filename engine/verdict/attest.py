@@ -4,6 +4,7 @@ serialised as RFC 8785 canonical JSON so the same inputs give the same payload b
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,9 +32,47 @@ def decide(result: dict[str, Any], fail_on: str) -> dict[str, Any]:
 
 
 def policy_digest(packs: list[Pack]) -> str:
-    """One digest for the set of packs that ran, in order."""
+    """One digest for the set of packs that ran, in order (the verdict's ``packs_digest``)."""
     listing = [{"name": p.name, "version": p.version, "digest": p.digest} for p in packs]
     return hashlib.sha256(rfc8785.dumps(listing)).hexdigest()
+
+
+def _sha(value: Any) -> str:
+    return hashlib.sha256(rfc8785.dumps(json.loads(json.dumps(value, default=str)))).hexdigest()
+
+
+def waiver_set(waivers: list[dict]) -> list[dict[str, Any]]:
+    """The waivers as given to the gate (content and signature), not their outcome."""
+    out = []
+    for w in waivers:
+        entry = {k: v for k, v in w.items() if not k.startswith("_") and k not in ("approved", "expires")}
+        entry["expires"] = w["_expires"]["utc"]
+        if "_approved" in w:
+            entry["approved"] = w["_approved"]["utc"]
+        if "_envelope" in w:
+            entry["envelope_sha256"] = _sha(w["_envelope"])
+        out.append(entry)
+    return out
+
+
+def bound_policy(packs: list[Pack], params: dict[str, dict], fail_on: str, waivers: list[dict],
+                 approvers_digest: str | None) -> dict[str, Any]:
+    """What decided the verdict besides its inputs, and one digest over all of it: the packs, the
+    effective parameters of every pack, the fail-on threshold, the waiver set and the approver
+    policy. Change any of them and the policy digest changes."""
+    parts = {"packs_digest": policy_digest(packs), "parameters": params, "fail_on": fail_on,
+             "waivers_digest": _sha(waiver_set(waivers)), "approvers_digest": approvers_digest}
+    policy: dict[str, Any] = {
+        "uri": "mlgov:packs:" + ",".join(f"{p.name}@{p.version}" for p in packs),
+        "digest": {"sha256": _sha(parts)},
+        "packs_digest": {"sha256": parts["packs_digest"]},
+        "parameters": json.loads(json.dumps(params, default=str)),
+        "fail_on": fail_on,
+        "waivers_digest": {"sha256": parts["waivers_digest"]},
+    }
+    if approvers_digest:
+        policy["approvers_digest"] = {"sha256": approvers_digest}
+    return policy
 
 
 def subjects(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -46,16 +85,17 @@ def subjects(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def statement(document: dict[str, Any], result: dict[str, Any], packs: list[Pack], fail_on: str,
-              validity_days: int) -> dict[str, Any]:
+              validity_days: int, signed_at: datetime, policy: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The verdict. ``signed_at`` is the clock's time (``timeVerified``, as SLSA VSA defines it),
+    kept apart from the evaluation date ``as_of``; validity starts when it was signed."""
     decision = decide(result, fail_on)
     as_of = result["as_of"]
-    start = datetime.fromtimestamp(as_of["epoch_s"], tz=UTC)
+    start = signed_at.astimezone(UTC).replace(microsecond=0)
     predicate = {
         "verifier": {"id": VERIFIER_ID, "version": {"mlgov": __version__, "engine": result["engine"]["version"]}},
-        "timeVerified": as_of["utc"],
+        "timeVerified": _utc(start),
         "resourceUri": f"mlgov:document:{document['document_id']}",
-        "policy": {"uri": "mlgov:packs:" + ",".join(f"{p.name}@{p.version}" for p in packs),
-                   "digest": {"sha256": policy_digest(packs)}},
+        "policy": policy or bound_policy(packs, {}, fail_on, [], None),
         "verificationResult": "PASSED" if decision["result"] == "pass" else "FAILED",
         "decision": decision,
         "input": {"document_id": document["document_id"],
@@ -63,7 +103,7 @@ def statement(document: dict[str, Any], result: dict[str, Any], packs: list[Pack
                   "sources": document["sources"]},
         "evaluation": {"as_of": as_of, "engine": result["engine"]},
         "packs": result["packs"],
-        "validity": {"not_before": as_of["utc"],
+        "validity": {"not_before": _utc(start),
                      "not_after": _utc(start + timedelta(days=validity_days))},
         "findings": result["findings"],
         "waivers": result["waivers"],

@@ -19,7 +19,7 @@ from ..signing import dsse
 from ..signing.approver_policy import ApproverPolicy
 from ..signing.authenticate import authenticate_approvals, authenticate_waivers
 from ..signing.keys import Signer
-from .attest import payload_bytes, statement
+from .attest import bound_policy, payload_bytes, statement
 
 
 @dataclass
@@ -39,7 +39,8 @@ class GateResult:
         p = self.predicate
         return {
             "decision": p["decision"]["result"], "reason": p["decision"]["reason"],
-            "document_id": p["input"]["document_id"], "as_of": p["timeVerified"],
+            "document_id": p["input"]["document_id"], "as_of": p["evaluation"]["as_of"]["utc"],
+            "signed_at": p["timeVerified"],
             "subjects": self.statement["subject"],
             "blocking": [{k: f[k] for k in ("rule", "severity", "subject", "message")} for f in blocking(p)],
             "findings": p["summary"], "packs": p["packs"], "policy_digest": p["policy"]["digest"]["sha256"],
@@ -53,6 +54,11 @@ def blocking(predicate: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for f in predicate["findings"] if not f["waived"] and severity_rank(f["severity"]) >= floor]
 
 
+def clock() -> datetime:
+    """The signing time: measured here, never taken from the caller (tests replace this function)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 def gate(inputs: Sequence[str | Path], signer: Signer, as_of: dict, packs: Sequence[Path] = (),
          fail_on: str = "high", waivers: Sequence[dict] = (), engine: str = "regorus",
          cross_check: str | None = None, opa_url: str | None = None, params: dict | None = None,
@@ -60,15 +66,17 @@ def gate(inputs: Sequence[str | Path], signer: Signer, as_of: dict, packs: Seque
          require_signed_approvals: bool = False) -> GateResult:
     loaded = load_packs(list(packs) or builtin_packs())
     document = normalize(list(inputs))
-    now = datetime.now(UTC)
+    now = clock()
     authenticate_approvals(document, approvers, now)
     waivers = list(waivers)
     authenticate_waivers(waivers, approvers, now)
     if require_signed_approvals:
         params = {**(params or {}), "approvals": {**(params or {}).get("approvals", {}),
                                                   "require_signed_approvals": True}}
-    result = Evaluator(loaded, engine, cross_check, opa_url, params).run(document, as_of, waivers, validated=True)
-    stmt = statement(document, result, loaded, fail_on, validity_days)
+    evaluator = Evaluator(loaded, engine, cross_check, opa_url, params)
+    result = evaluator.run(document, as_of, waivers, validated=True)
+    policy = bound_policy(loaded, evaluator.params, fail_on, waivers, approvers.digest if approvers else None)
+    stmt = statement(document, result, loaded, fail_on, validity_days, now, policy)
     envelope = dsse.sign(payload_bytes(stmt), dsse.IN_TOTO_PAYLOAD_TYPE, signer)
     return GateResult(stmt["predicate"]["decision"]["result"] == "pass", envelope, stmt, document, signer.keyid)
 

@@ -13,7 +13,7 @@ MAX_LISTED = 10
 def print_gate(result: GateResult, verdict_path: str | None, console: Console) -> None:
     p = result.predicate
     mark = "[bold green]PASS[/bold green]" if result.passed else "[bold red]FAIL[/bold red]"
-    console.print(f"{mark}  {escape(p['input']['document_id'])} as of {p['timeVerified']} "
+    console.print(f"{mark}  {escape(p['input']['document_id'])} as of {p['evaluation']['as_of']['utc']} "
                   f"(fail on {p['decision']['fail_on']} and above)")
     console.print(f"  {escape(p['decision']['reason'])}")
     for s in result.statement["subject"]:
@@ -36,7 +36,8 @@ def markdown(result: GateResult) -> str:
     p = result.predicate
     icon = "✅ PASS" if result.passed else "❌ FAIL"
     lines = [f"### mlgov gate: {icon} — `{p['input']['document_id']}`", "",
-             f"{p['decision']['reason']} (as of {p['timeVerified']}, fail on {p['decision']['fail_on']} and above).",
+             f"{p['decision']['reason']} (as of {p['evaluation']['as_of']['utc']}, "
+             f"fail on {p['decision']['fail_on']} and above).",
              ""]
     stops = blocking(p)
     if stops:

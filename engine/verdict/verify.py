@@ -49,8 +49,20 @@ class VerifyResult:
                 "decision": (self.statement or {}).get("predicate", {}).get("verificationResult")}
 
 
+@dataclass(frozen=True)
+class Requirements:
+    """What a deployment system demands of the policy behind a verdict (all optional)."""
+
+    policy_digest: str | None = None
+    packs_digest: str | None = None
+    fail_on_at_least: str | None = None
+    waivers: str | None = None  # "none": no waiver applied; "signed": only authenticated waivers
+    max_backdate: timedelta | None = None
+
+
 def verify(verdict: Path, keys: Sequence[TrustedKey], artifacts: Sequence[Path] = (),
-           max_age: timedelta | None = None, require_pass: bool = False, at: datetime | None = None) -> VerifyResult:
+           max_age: timedelta | None = None, require_pass: bool = False, at: datetime | None = None,
+           requirements: Requirements | None = None) -> VerifyResult:
     """Check a verdict file. Problems with *our* inputs (unreadable artifact) raise InputError."""
     now = at or datetime.now(UTC)
     out = VerifyResult()
@@ -103,9 +115,14 @@ def verify(verdict: Path, keys: Sequence[TrustedKey], artifacts: Sequence[Path] 
     out.add("validity", not_before <= now < not_after,
             f"valid {predicate['validity']['not_before']} to {predicate['validity']['not_after']}"
             + ("" if not_before <= now < not_after else f"; checked at {now.strftime('%Y-%m-%dT%H:%M:%SZ')}"))
+    signed = datetime.fromisoformat(predicate["timeVerified"])
+    evaluated = datetime.fromtimestamp(predicate["evaluation"]["as_of"]["epoch_s"], tz=UTC)
     if max_age is not None:
-        age = now - datetime.fromisoformat(predicate["timeVerified"])
+        age = now - min(signed, evaluated)
         out.add("age", age <= max_age, f"evaluated {_days(age)} ago, limit {_days(max_age)}")
+    _check_time(out, signed, evaluated, (requirements or Requirements()).max_backdate)
+    if requirements is not None:
+        _check_policy(out, predicate, requirements)
     if require_pass:
         out.add("decision", predicate["verificationResult"] == "PASSED",
                 f"decision {predicate['verificationResult']}: {predicate['decision']['reason']}")
@@ -124,3 +141,44 @@ def _time_verified(statement: Any) -> datetime | None:
 def _days(delta: timedelta) -> str:
     return f"{delta.total_seconds() / 86400:.1f} days"
 
+
+
+def _check_time(out: VerifyResult, signed: datetime, evaluated: datetime, limit: timedelta | None) -> None:
+    """A verdict evaluated as of an earlier date than it was signed is back-dated: always shown."""
+    back = signed - evaluated
+    when = f"signed {signed.strftime('%Y-%m-%dT%H:%M:%SZ')}, evaluated as of {evaluated.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+    if back > timedelta(days=1):
+        when += f" (back-dated {_days(back)})"
+    ok = limit is None or back <= limit
+    out.add("time", ok, when + ("" if limit is None else f", limit {_days(limit)}"))
+
+
+def _check_policy(out: VerifyResult, predicate: dict[str, Any], req: Requirements) -> None:
+    from ..packs.model import severity_rank
+
+    policy = predicate["policy"]
+    if req.policy_digest is not None:
+        have = policy["digest"]["sha256"]
+        want = req.policy_digest.removeprefix("sha256:")
+        out.add("policy", have == want, f"policy digest sha256:{have}" + ("" if have == want else
+                f", required sha256:{want} (other packs, parameters, fail-on threshold, waivers or approvers)"))
+    if req.packs_digest is not None:
+        have = policy.get("packs_digest", {}).get("sha256", "not recorded")
+        want = req.packs_digest.removeprefix("sha256:")
+        out.add("packs", have == want, f"packs digest sha256:{have}" + ("" if have == want else
+                f", required sha256:{want}"))
+    if req.fail_on_at_least is not None:
+        fail_on = predicate["decision"]["fail_on"]
+        ok = severity_rank(fail_on) <= severity_rank(req.fail_on_at_least)
+        out.add("fail-on", ok, f"the gate failed on {fail_on} and above"
+                + ("" if ok else f"; required: {req.fail_on_at_least} or stricter"))
+    if req.waivers is not None:
+        applied = [w for w in predicate.get("waivers", []) if w.get("status") == "applied"]
+        if req.waivers == "none":
+            bad = applied
+            what = "no waiver applied"
+        else:
+            bad = [w for w in applied if not w.get("keyid")]
+            what = "every applied waiver is signed and authenticated"
+        out.add("waivers", not bad, what if not bad else
+                f"required {what}; applied: {', '.join(w['id'] for w in bad)}")
