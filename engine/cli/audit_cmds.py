@@ -8,7 +8,6 @@ import click
 from rich.console import Console
 
 from ..normalize import normalize
-from ..safeio import parse_json, read_bounded
 from .app import MlgovError, _as_of, _params, _write_json, _write_text, main
 
 
@@ -30,13 +29,16 @@ def audit_group() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("retention-audit"),
               show_default=True, help="Directory for plan.json (signed), plan.md and plan.html.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
-              help="The previous signed plan: report what changed since.")
+              help="The previous signed plan: report what changed since. It must verify with the signing "
+                   "key's public key or a key of --trust.")
+@click.option("--trust", "trust_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Trust file (as for verify) for the previous plan's signature.")
 @click.option("--workers", type=int, default=0, help="Processes (default: all cores).")
 @click.option("--log", "log_path", envvar="MLGOV_LOG", type=click.Path(dir_okay=False, path_type=Path))
 def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: str | None,
                         pack_dirs: tuple[Path, ...], params_file: Path | None, key_path: Path,
-                        key_passphrase_env: str, out_dir: Path, previous: Path | None, workers: int,
-                        log_path: Path | None) -> None:
+                        key_passphrase_env: str, out_dir: Path, previous: Path | None, trust_file: Path | None,
+                        workers: int, log_path: Path | None) -> None:
     """What to keep, archive, purge or hold, and why, for every artifact; signed. Never deletes.
 
     Exit 0: every artifact evaluated and none needs action beyond keep/archive/hold; 1: some
@@ -60,10 +62,7 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     when = _as_of(as_of)
     previous_entries = None
     if previous is not None:
-        from ..reports.context import payload_of
-
-        raw = read_bounded(previous, limit=1 << 31)
-        previous_entries = payload_of(parse_json(raw.text(), raw.display))["predicate"]["entries"]
+        previous_entries = _verified_previous(previous, signer, trust_file)
     if inventory is not None:
         items, source, total = read_jsonl(inventory, parse=False), str(inventory), _count_lines(inventory)
     else:
@@ -139,3 +138,19 @@ def impact_cmd(artifact: str, inventory: Path | None, inputs: tuple[str, ...], a
         click.echo(f"{row['document_id']} (owner: {row['owner'] or 'not stated'})")
         for d in row["downstream"]:
             click.echo(f"  {d['node']}  via {' -> '.join(d['path'])}")
+
+
+def _verified_previous(previous: Path, signer, trust_file: Path | None) -> list[dict]:
+    """The entries of the previous plan, only if it verifies: an unsigned or forged plan would
+    let anyone rewrite the history the next plan reports changes against."""
+    from ..signing.trust import TrustedKey, load_trust
+    from ..verdict.verify import PLAN_PREDICATE_TYPE, verify
+
+    keys = [TrustedKey("the signing key", signer.public)] + (load_trust(trust_file) if trust_file else [])
+    result = verify(previous, keys, limit=1 << 31)
+    failed = next((c for c in result.checks if not c.ok), None)
+    if failed is not None:
+        raise MlgovError(f"{previous}: the previous plan does not verify ({failed.name}: {failed.message})")
+    if result.statement is None or result.statement.get("predicateType") != PLAN_PREDICATE_TYPE:
+        raise MlgovError(f"{previous}: not a signed retention plan")
+    return result.statement["predicate"]["entries"]

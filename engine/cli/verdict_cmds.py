@@ -162,8 +162,9 @@ def verify_cmd(verdict: Path, keys: tuple[Path, ...], trust_file: Path | None, a
                max_age: str | None, require_pass: bool, at: str | None, policy_digest: str | None,
                packs_digest: str | None, fail_on_at_least: str | None, no_waivers: bool, signed_waivers_only: bool,
                max_backdate: str | None, as_json: bool) -> None:
-    """Verify a signed verdict before deploying. Exit 0 only if every check holds; 1 if the
-    verdict is rejected; 2 if verification could not run (missing key, unreadable file)."""
+    """Verify a signed verdict before deploying (or a signed retention plan, plan.json). Exit 0
+    only if every check holds; 1 if it is rejected; 2 if verification could not run (missing key,
+    unreadable file)."""
     from datetime import timedelta
 
     from .. import timeutil
@@ -178,7 +179,7 @@ def verify_cmd(verdict: Path, keys: tuple[Path, ...], trust_file: Path | None, a
         policy_digest, packs_digest, fail_on_at_least,
         "none" if no_waivers else "signed" if signed_waivers_only else None,
         timedelta(days=_duration_days(max_backdate, "--max-backdate")) if max_backdate else None)
-    result = verify(verdict, trusted, artifacts, age, require_pass, when, requirements)
+    result = verify(verdict, trusted, artifacts, age, require_pass, when, requirements, limit=1 << 31)
     if as_json:
         _write_json(result.as_dict(), None)
     else:

@@ -60,13 +60,17 @@ class Requirements:
     max_backdate: timedelta | None = None
 
 
+PLAN_PREDICATE_TYPE = "https://mlgov.dev/attestations/retention-plan/v1"
+
+
 def verify(verdict: Path, keys: Sequence[TrustedKey], artifacts: Sequence[Path] = (),
            max_age: timedelta | None = None, require_pass: bool = False, at: datetime | None = None,
-           requirements: Requirements | None = None) -> VerifyResult:
-    """Check a verdict file. Problems with *our* inputs (unreadable artifact) raise InputError."""
+           requirements: Requirements | None = None, limit: int | None = None) -> VerifyResult:
+    """Check a verdict (or a signed retention plan) file. Problems with *our* inputs (unreadable
+    artifact) raise InputError. ``limit``: largest file accepted (plans of large inventories)."""
     now = at or datetime.now(UTC)
     out = VerifyResult()
-    raw = read_bounded(verdict)
+    raw = read_bounded(verdict, limit=limit)
     try:
         envelope = parse_json(raw.text(), raw.display)
         payload_type, payload, signatures = dsse.decode(envelope)
@@ -90,6 +94,8 @@ def verify(verdict: Path, keys: Sequence[TrustedKey], artifacts: Sequence[Path] 
     if not isinstance(statement, dict):  # a trusted key, but not a statement we wrote
         out.add("statement", False, "signed payload is not an in-toto Statement")
         return out
+    if statement.get("predicateType") == PLAN_PREDICATE_TYPE:
+        return _verify_plan(out, statement, keys, artifacts, max_age, require_pass, now)
     errors = sorted(validator("verdict-statement").iter_errors(statement), key=lambda e: list(e.absolute_path))
     signed_at = _time_verified(statement)
     entries = [k for k in keys if key_id(k.key) == out.keyid]
@@ -129,9 +135,41 @@ def verify(verdict: Path, keys: Sequence[TrustedKey], artifacts: Sequence[Path] 
     return out
 
 
+def _verify_plan(out: VerifyResult, statement: dict, keys: Sequence[TrustedKey], artifacts: Sequence[Path],
+                 max_age: timedelta | None, require_pass: bool, now: datetime) -> VerifyResult:
+    """A signed retention plan: trusted key at its signing time, subjects, age. It has no
+    pass/fail decision, so --require-pass cannot hold for it."""
+    signed_at = _time_verified(statement)
+    entries = [k for k in keys if key_id(k.key) == out.keyid]
+    in_window = [k for k in entries if signed_at is not None and k.valid_at(signed_at)]
+    predicate = statement.get("predicate")
+    if not in_window or not isinstance(predicate, dict):
+        when = predicate.get("timeVerified", "unknown") if isinstance(predicate, dict) else "unknown"
+        out.add("signature", False, f"signed by {', '.join(k.name for k in entries)}, which was not trusted at "
+                                    f"signing time ({when})")
+        return out
+    out.add("signature", True, f"signed by trusted key {in_window[0].name} ({out.keyid})")
+    shaped = isinstance(statement.get("subject"), list) and isinstance(predicate.get("entries"), list)
+    if not out.add("statement", shaped, "in-toto Statement with a retention-plan predicate" if shaped
+                   else "retention-plan statement without subjects or entries"):
+        return out
+    out.statement = statement
+    digests = {s.get("digest", {}).get("sha256") for s in statement["subject"] if isinstance(s, dict)}
+    for path in artifacts:
+        hex_, _ = sha256_file(Path(path), str(path))
+        out.add("subject", hex_ in digests, f"{path}: sha256:{hex_[:16]}… "
+                + ("is a subject of the plan" if hex_ in digests else "is NOT a subject of this plan"))
+    if max_age is not None and signed_at is not None:
+        age = now - signed_at
+        out.add("age", age <= max_age, f"planned {_days(age)} ago, limit {_days(max_age)}")
+    if require_pass:
+        out.add("decision", False, "a retention plan has no pass/fail decision (--require-pass applies to verdicts)")
+    return out
+
+
 def _time_verified(statement: Any) -> datetime | None:
     try:
-        if statement.get("predicateType") == PREDICATE_TYPE:
+        if statement.get("predicateType") in (PREDICATE_TYPE, PLAN_PREDICATE_TYPE):
             return datetime.fromisoformat(statement["predicate"]["timeVerified"])
     except (AttributeError, KeyError, TypeError, ValueError):
         pass
