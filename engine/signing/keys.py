@@ -78,21 +78,44 @@ def generate(kind: str = "ed25519") -> PrivateKey:
 
 def write_keypair(private: PrivateKey, directory: Path, name: str, passphrase: bytes | None,
                   force: bool = False) -> tuple[Path, Path]:
-    """Write ``NAME.pem`` (PKCS#8, mode 0600, encrypted when a passphrase is given) and ``NAME.pub.pem``."""
+    """Write ``NAME.pem`` (PKCS#8, mode 0600, encrypted when a passphrase is given) and ``NAME.pub.pem``.
+
+    Each file is written to a new temporary file (created exclusively, never through a symlink)
+    and renamed into place: a replaced key gets mode 0600 whatever the old file's mode was, and
+    a symlink planted at NAME.pem is replaced, never followed out of the directory.
+    """
+    if not name or name in (".", "..") or "/" in name or "\\" in name:
+        raise KeyError_(f"--name {name!r}: a key name is a plain file name")
     directory.mkdir(parents=True, exist_ok=True)
     priv_path, pub_path = directory / f"{name}.pem", directory / f"{name}.pub.pem"
     for path in (priv_path, pub_path):
+        if path.is_symlink():
+            raise KeyError_(f"{path}: is a symbolic link; refusing to write a key through it")
         if path.exists() and not force:
             raise KeyError_(f"{path}: already exists (use --force to replace it)")
     encryption = (serialization.BestAvailableEncryption(passphrase) if passphrase
                   else serialization.NoEncryption())
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
-    fd = os.open(priv_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
-    pub_path.write_bytes(private.public_key().public_bytes(serialization.Encoding.PEM,
-                                                           serialization.PublicFormat.SubjectPublicKeyInfo))
+    public = private.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    _write_new(priv_path, pem, 0o600)
+    _write_new(pub_path, public, 0o644)
     return priv_path, pub_path
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(tmp, flags, mode)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)  # exactly this mode, whatever the umask
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _read(path: Path) -> bytes:
@@ -106,6 +129,8 @@ def _read(path: Path) -> bytes:
 
 
 def load_signer(path: Path, passphrase_env: str = PASSPHRASE_ENV) -> Signer:
+    """The signing key; refused when others may read it (as OpenSSH refuses unprotected keys)."""
+    _check_private_mode(Path(path))
     data = _read(path)
     passphrase = os.environ.get(passphrase_env)
     try:
@@ -117,6 +142,18 @@ def load_signer(path: Path, passphrase_env: str = PASSPHRASE_ENV) -> Signer:
         raise KeyError_(f"{path}: {reason} ({' '.join(str(exc).split())[:80]})") from None
     key_type(private)
     return Signer(private, key_id(private.public_key()))
+
+
+def _check_private_mode(path: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise KeyError_(f"{path}: cannot read key: {exc.strerror}") from None
+    if mode & 0o077:
+        raise KeyError_(f"{path}: private key is readable or writable by others (mode {mode & 0o777:04o}); "
+                        f"run: chmod 600 {path}")
 
 
 def load_public(path: Path) -> PublicKey:
