@@ -182,3 +182,17 @@ def test_the_documented_python_api_example_works(signed, monkeypatch):
     (signed["dir"] / "model").mkdir()
     (signed["dir"] / "model" / "model.ubj").write_bytes(WEIGHTS.read_bytes())
     exec(compile(example, "verifying-verdicts.md", "exec"), {})  # raises SystemExit if rejected
+
+
+def test_the_documented_securesystemslib_check_works(signed):
+    """docs/verifying-verdicts.md shows securesystemslib verifying a verdict with mlgov's key id."""
+    pytest.importorskip("securesystemslib")
+    text = (ROOT / "docs" / "verifying-verdicts.md").read_text()
+    [block] = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "securesystemslib" in b]
+    scope: dict = {}
+    exec(compile(block, "verifying-verdicts.md", "exec"), scope)
+    assert scope["check_with_securesystemslib"](signed["pass"], signed["pub"]) == "PASSED"
+    from securesystemslib.exceptions import VerificationError
+
+    with pytest.raises(VerificationError):
+        scope["check_with_securesystemslib"](signed["pass"], signed["other_pub"])
