@@ -9,7 +9,8 @@ mkdir -p out
 mlgov=.venv/bin/mlgov
 [ -f out/mlgov-key.pem ] || "$mlgov" keygen -o out
 bundle="$("$mlgov" examples credit-risk-pd)"
+# the example's approvals are signed with published TEST-ONLY keys; this policy trusts them
 "$mlgov" gate "$bundle" --key out/mlgov-key.pem --out out/verdict.json --document-out out/document.json \
-  --log out/audit.db --docs out
+  --log out/audit.db --docs out --approvers "$bundle/../../approvers/TEST-ONLY-approvers.yaml"
 "$mlgov" verify out/verdict.json --key out/mlgov-key.pub.pem --artifact "$bundle/model/model.ubj" --require-pass
 "$mlgov" report out/verdict.json --key out/mlgov-key.pub.pem --document out/document.json -o out/report.html

@@ -58,7 +58,7 @@ def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | Non
               help="An open finding this severe or worse fails the gate.")
 @click.option("--waivers", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--as-of", help="Evaluation date (default: now). Same inputs and date give the same payload.")
+@click.option("--as-of", help="Evaluation date (default: now). The signing time (timeVerified) is always the clock's.")
 @click.option("--engine", type=click.Choice(["regorus", "regopy", "opa"]), default="regorus", show_default=True)
 @click.option("--cross-check", type=click.Choice(["regorus", "regopy", "opa"]))
 @click.option("--opa-url")

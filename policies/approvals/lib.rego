@@ -27,13 +27,16 @@ positive(a) if a.decision in ["approved", "conditional"]
 authenticated(a) if a.authentication.status == "authenticated"
 
 # Signed approvals are required: by parameter (gate --require-signed-approvals), by the
-# model's regulatory scope (21 CFR Part 11 by default), or because an approver policy was given.
+# model's regulatory scope (21 CFR Part 11 by default) or risk tier, or because an approver
+# policy was given.
 signed_required if params.require_signed_approvals == true
 
 signed_required if {
 	some scope in input.document.model.regulatory_scope
 	scope in object.get(params, "signed_approvals_for_scopes", [])
 }
+
+signed_required if input.document.model.risk_tier in object.get(params, "signed_approvals_for_tiers", [])
 
 signed_required if {
 	some a in input.document.approvals
