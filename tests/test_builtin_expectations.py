@@ -1,5 +1,5 @@
 """What the built-in packs find in the three example releases, and why a compliance officer
-would expect exactly that. Both in-process engines must agree (cross-check)."""
+would expect exactly that. regorus and OPA (the reference) must agree (cross-check)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_findings_on_the_examples(bundle):
     document = normalize([BUNDLES / bundle])
     as_of = stamp("2026-11-24", "t", None)
     authenticate_approvals(document, load_approver_policy(APPROVERS), parse_utc(as_of))
-    result = evaluate(document, load_packs(builtin_packs()), as_of, cross_check="regopy", validated=True)
+    result = evaluate(document, load_packs(builtin_packs()), as_of, cross_check="opa", validated=True)
     assert {(f["rule"], f["subject"]) for f in result["findings"]} == EXPECTED[bundle]
 
 

@@ -23,7 +23,7 @@ import rego.v1
 findings := [f |
 	some i
 	a := input.document.approvals[i]
-	not a.authentication.status in ["authenticated", "rejected"]
+	not judged(a)
 	f := {
 		"message": concat("", ["the ", a.role, " approval by ", lib.who(a), " is not authenticated: ", reason(a)]),
 		"evidence": [sprintf("/approvals/%d", [i])],
@@ -34,3 +34,7 @@ findings := [f |
 reason(a) := a.authentication.reason
 
 reason(a) := "no approver policy checked it (gate --approvers POLICY)" if not a.authentication.reason
+
+# Authenticated or rejected: APR-001 and APR-007 speak for it. (A helper, not `not x in [...]`
+# on a possibly undefined status, which OPA and regorus evaluate differently.)
+judged(a) if a.authentication.status in ["authenticated", "rejected"]
