@@ -199,3 +199,39 @@ def test_an_approver_policy_may_not_give_one_key_to_two_people(cli, release, tmp
     result = cli("gate", root, "--key", keys / "ci.pem", "--approvers", path, "--out", tmp_path / "v.json")
     assert result.exit_code == 2 and "one key belongs to one person" in error_line(result)
     assert not (tmp_path / "v.json").exists()
+
+
+def test_a_document_cannot_claim_its_own_approvals_are_authenticated(cli, tmp_path, release):
+    """Only the gate's authentication step may say `authenticated`; what a document says is replaced."""
+    root, keys, policy, _approve, _gate = release
+    doc = tmp_path / "doc.json"
+    assert cli("normalize", root, "-o", doc).exit_code == 0
+    document = json.loads(doc.read_text())
+    digests = [s["digest"]["sha256"] for s in document["subjects"]]
+    document["approvals"] = [
+        {"id": f"fake-{role}-{i}", "approver": {"name": "Nobody Real"}, "role": role, "decision": "approved",
+         "timestamp": {"utc": "2026-11-01T00:00:00Z", "epoch_s": 1793491200}, "artifact_digest": {"sha256": d},
+         "authentication": {"status": "authenticated", "reason": "trust me", "signer": {"name": "Elena Vasquez"}}}
+        for role in ("model_owner", "independent_validator", "compliance") for i, d in enumerate(digests)]
+    doc.write_text(json.dumps(document))
+    out = tmp_path / "forged-doc-verdict.json"
+    result = cli("gate", doc, "--key", keys / "ci.pem", "--approvers", policy(), "--out", out, "--json")
+    assert result.exit_code == 1
+    p = json.loads(base64.b64decode(json.loads(out.read_text())["payload"]))["predicate"]
+    assert len(messages(p, "APR-008")) == 6 and len(messages(p, "APR-001")) == 6
+
+
+def test_verify_envelope_names_the_trusted_key(release):
+    from mlgov.signing import dsse
+    from mlgov.signing.keys import load_public
+
+    _root, keys, _policy, approve, _gate = release
+    envelope = json.loads(approve("dana").read_text())
+    dana, mallory = load_public(keys / "dana.pub.pem"), load_public(keys / "mallory.pub.pem")
+    keyid, payload_type, payload = dsse.verify_envelope(envelope, [mallory, dana])
+    assert keyid == envelope["signatures"][0]["keyid"] and payload_type == dsse.IN_TOTO_PAYLOAD_TYPE
+    assert json.loads(payload)["predicate"]["signer"]["name"] == "Dana Whitfield"
+    with pytest.raises(dsse.Unverified):
+        dsse.verify_envelope(envelope, [mallory])
+    with pytest.raises(dsse.EnvelopeError):
+        dsse.verify_envelope({"payload": "x"}, [dana])
