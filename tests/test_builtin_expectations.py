@@ -82,3 +82,17 @@ def test_every_builtin_rule_has_tests_that_make_it_pass_and_fail():
                 assert rule.id in some
                 continue
             assert rule.id in zero and rule.id in some, f"{rule.id} lacks a passing or a failing case"
+
+
+@pytest.mark.parametrize("bundle", sorted(EXPECTED))
+def test_example_approvals_are_signed_for_the_current_release_record(bundle):
+    """Approvals are bound to the release record's content digest: a change to a bundle (or to
+    what a reader extracts from it) invalidates them, as it should. Re-sign the examples' approvals
+    (TEST-ONLY keys) with `python scripts/sign_example_approvals.py` after such a change."""
+    document = normalize([BUNDLES / bundle])
+    authenticate_approvals(document, load_approver_policy(APPROVERS), parse_utc(stamp("2026-11-24", "t", None)))
+    stale = [a["id"] for a in document["approvals"]
+             if "another version of the release record" in a["authentication"]["reason"]]
+    assert not stale, f"stale example approvals {stale}: run `python scripts/sign_example_approvals.py`"
+    assert all(a["authentication"]["status"] == "authenticated" for a in document["approvals"]
+               if "1.3.0" not in a["id"])  # support-llm-ft's compliance approval is a deliberate replay
