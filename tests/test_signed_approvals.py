@@ -235,3 +235,19 @@ def test_verify_envelope_names_the_trusted_key(release):
         dsse.verify_envelope(envelope, [mallory])
     with pytest.raises(dsse.EnvelopeError):
         dsse.verify_envelope({"payload": "x"}, [dana])
+
+
+def test_eval_also_replaces_claimed_authentication(cli, tmp_path, release):
+    root, *_ = release
+    doc = tmp_path / "doc.json"
+    assert cli("normalize", root, "-o", doc).exit_code == 0
+    document = json.loads(doc.read_text())
+    digest = document["subjects"][0]["digest"]["sha256"]
+    document["approvals"] = [{"id": "fake", "approver": {"name": "Nobody Real"}, "role": "model_owner",
+                              "decision": "approved", "artifact_digest": {"sha256": digest},
+                              "timestamp": {"utc": "2026-11-01T00:00:00Z", "epoch_s": 1793491200},
+                              "authentication": {"status": "authenticated", "reason": "trust me"}}]
+    doc.write_text(json.dumps(document))
+    result = cli("eval", doc, "--as-of", "2026-11-24", "--format", "json")
+    [finding] = [f for f in result.json()["findings"] if f["rule"] == "APR-008"]
+    assert "an approval claim with no signature" in finding["message"]

@@ -52,8 +52,7 @@ def eval_cmd(inputs: tuple[str, ...], pack_dirs: tuple[Path, ...], as_of: str | 
 
     # eval judges as of --as-of: signatures are checked at that time too (the gate uses its clock)
     policy = load_approver_policy(approvers_file) if approvers_file else None
-    if policy is not None:
-        authenticate_approvals(document, policy, parse_utc(when))
+    authenticate_approvals(document, policy, parse_utc(when))  # also replaces what a document claims
     waiver_list = load_waivers(waivers) if waivers else []
     authenticate_waivers(waiver_list, policy, parse_utc(when))
     result = evaluate(document, packs, when, engine=engine, cross_check=cross_check, opa_url=opa_url,
