@@ -114,13 +114,21 @@ def controls_cmd(regime: str | None, pack_dirs: tuple[Path, ...], fmt: str) -> N
         click.echo()
         return
     if fmt == "json":
-        _write_json([{"regime": c.regime, "title": c.title, "source": c.source, "controls": [
+        _write_json([{"regime": c.regime, "title": c.title, "version": c.version, "source": c.source,
+                      "effective_from": c.effective_from, "effective_until": c.effective_until,
+                      "scope": list(c.scope), "controls": [
             {"id": x.id, "title": x.title, "citation": x.citation, "requirement": x.requirement,
+             "effective_from": x.effective_from, "effective_until": x.effective_until,
+             **({"effective_from_by_basis": dict(x.effective_from_by_basis)} if x.effective_from_by_basis else {}),
+             **({"not_machine_checkable": x.not_machine_checkable} if x.not_machine_checkable else {}),
              "rules": rules_of.get(x.key, [])} for x in c.controls]} for c in selected], None)
         return
     console = Console(highlight=False)
     for cat in selected:
-        console.print(f"[bold]{cat.regime}[/bold] {escape(cat.title)}")
+        console.print(f"[bold]{cat.regime}[/bold] {escape(cat.title)} · {escape(cat.version)}, in force "
+                      f"{cat.effective_from} – {cat.effective_until or ''}")
         for x in cat.controls:
-            rules = ", ".join(rules_of.get(x.key, [])) or "[yellow]not assessed[/yellow]"
+            rules = escape(", ".join(rules_of.get(x.key, []))) or (
+                f"not machine-checkable: {escape(x.not_machine_checkable)}" if x.not_machine_checkable
+                else "[yellow]not assessed[/yellow]")
             console.print(f"  {escape(x.id):<18} {escape(x.title)} · {rules}")

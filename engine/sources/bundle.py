@@ -247,7 +247,7 @@ def _training(f: FactList, run: dict, at: str, file: str) -> set[str]:
     for field in ("name", "code_repo", "code_commit", "entry_point"):
         f.add((*base, field), _str(run.get(field)), f"{at}/{field}")
     if run.get("status"):
-        f.add((*base, "status"), vocab.run_status(run["status"]), f"{at}/status")
+        f.add((*base, "status"), vocab.run_status(run["status"], file, f"{at}/status"), f"{at}/status")
     for k, v in run.get("parameters", {}).items():
         f.add((*base, "parameters", str(k)), v, f"{at}/parameters/{k}")
     for k, v in run.get("seeds", {}).items():
