@@ -226,6 +226,18 @@ def _catalog_of(regime: str) -> Catalog:
     return _catalog_map()[regime]
 
 
+def in_force_keys(scope: list[str], as_of: dict[str, Any], basis: str | None = None) -> list[str]:
+    """Keys of the controls in scope and in force on the evaluation date: rules read them as
+    ``input.context.controls_in_force`` so that a date lives in one place, the catalog."""
+    return list(_in_force_keys(tuple(sorted(scope)), _as_day(as_of), basis))
+
+
+@cache
+def _in_force_keys(scope: tuple[str, ...], day: str, basis: str | None) -> tuple[str, ...]:
+    return tuple(c.key for cat in catalogs() if _in_scope(cat, list(scope)) and cat.in_force(day)
+                 for c in cat.controls if c.in_force(day, basis))
+
+
 def roll_up(packs: list[Pack], findings: list[dict[str, Any]], scope: list[str],
             as_of: dict[str, Any] | None = None, basis: str | None = None) -> dict[str, dict[str, dict]]:
     rules_of = coverage(packs)

@@ -129,7 +129,8 @@ def _run_case(pack: Pack, case: dict, where: str, base: Path, engine: str, docum
         if key not in evaluators:
             evaluators[key] = Evaluator([pack], engine="regorus" if engine == "native" else engine,
                                         params={pack.name: case.get("params") or {}})
-        outcome = evaluators[key].run(document, as_of)  # validates: a patch may break the document
+        # run() validates: a patch may break the document
+        outcome = evaluators[key].run(document, as_of, audit_log=bool(case.get("audit_logged")))
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
         return result(False, f"patch does not apply: {exc}")
     except (InputError, EvaluationError, MlgovError) as exc:

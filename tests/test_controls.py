@@ -38,7 +38,9 @@ def test_coverage_doc_is_current(cli):
 def test_controls_command(cli):
     table = cli("controls", "--regime", "GDPR")
     assert "Art.5(1)(e)" in table.stdout and "RET-003, RET-004" in table.stdout
-    assert "Art.35" in table.stdout and "not assessed" in table.stdout
+    assert "Art.35" in table.stdout and "APR-020, GOV-032" in table.stdout
+    vendor = cli("controls", "--regime", "SR-11-7").stdout
+    assert "not machine-checkable: whether the vendor's development evidence" in " ".join(vendor.split())
     as_json = cli("controls", "--format", "json").json()
     assert [c["regime"] for c in as_json] == [c.regime for c in catalogs()]
     unknown = cli("controls", "--regime", "HIPAA")
@@ -71,7 +73,8 @@ def test_roll_up_statuses_in_a_verdict(cli, tmp_path):
     assert eu["Art.10"]["status"] == "violated"             # Alpaca's non-commercial terms (LIC-002)
     assert eu["Art.15"]["status"] == "waived"               # both accuracy findings are waived
     assert eu["Art.15"]["findings"] == 2
-    assert eu["Art.9"]["status"] == "not_assessed"          # no built-in rule covers risk management yet
+    assert eu["Art.9"]["status"] == "satisfied"             # GOV-001 ran: a limited-risk system needs no Art. 9
+    assert eu["Art.4"]["status"] == "not_assessed"          # AI literacy: not machine-checkable
     assert eu["Art.18"]["status"] == "violated"             # no placed_on_market date (RET-002)
     assert controls["GDPR"]["Art.5(1)(e)"]["status"] == "satisfied"
     assert controls["SR-11-7"]["validation"]["status"] == "not_applicable"  # not a bank model
@@ -160,3 +163,37 @@ def test_an_unknown_run_status_is_refused(cli, tmp_path):
     manifest.write_text(text.replace("status: completed", "status: compleated", 1))
     result = cli("eval", bundle, "--as-of", "2026-11-24")
     assert result.exit_code == 2 and "unknown run status 'compleated'" in error_line(result)
+
+
+def test_every_control_is_covered_or_says_why_it_cannot_be():
+    rules_of = coverage(load_packs(builtin_packs()))
+    for control in known_controls().values():
+        assert rules_of.get(control.key) or control.not_machine_checkable, f"{control.key} is not assessed"
+        assert not (rules_of.get(control.key) and control.not_machine_checkable), f"{control.key}: both"
+
+
+def test_rules_mapped_only_to_controls_not_in_force_are_reported(cli, tmp_path):
+    before = _predicate(cli, tmp_path, BUNDLES / "credit-risk-pd", "2026-04-16")["catalogs"]["rules_not_in_force"]
+    stale = {r["rule"]: r["controls"] for r in before}
+    assert stale["GOV-011"] == ["SR-26-2:materiality"]           # an SR 26-2 expectation, before SR 26-2
+    assert stale["GOV-013"] == ["SR-26-2:model-scope"]
+    assert "GOV-010" not in stale                                # SR 11-7 had an inventory expectation too
+    after = _predicate(cli, tmp_path, BUNDLES / "credit-risk-pd", "2026-04-17")["catalogs"]["rules_not_in_force"]
+    assert after == []
+
+
+def test_the_gate_tells_rules_whether_its_decision_is_logged(cli, tmp_path):
+    assert cli("keygen", "-o", tmp_path).exit_code == 0
+    runs = {}
+    for logged in (False, True):
+        out = tmp_path / f"v-{logged}.json"
+        extra = ["--log", str(tmp_path / "audit.db")] if logged else []
+        result = cli("gate", BUNDLES / "chest-xray-triage", "--key", tmp_path / "mlgov-key.pem", "--as-of",
+                     "2026-11-24", "--out", out, *extra)
+        assert result.exit_code == 1  # ImageNet's terms block it either way (LIC-002)
+        predicate = json.loads(base64.b64decode(json.loads(out.read_text())["payload"]))["predicate"]
+        runs[logged] = predicate
+    assert "GOV-020" in {f["rule"] for f in runs[False]["findings"]}
+    assert "GOV-020" not in {f["rule"] for f in runs[True]["findings"]}
+    assert runs[False]["controls"]["21-CFR-11"]["11.10(e)"]["status"] == "violated"
+    assert runs[True]["controls"]["21-CFR-11"]["11.10(e)"]["status"] == "satisfied"

@@ -40,6 +40,41 @@ _REGIME_SYNONYMS = {
 }
 _PRIVATE_REGIME = re.compile(r"^X-[A-Z0-9][A-Z0-9.-]{0,38}$")
 
+MATERIALITY = ("high", "moderate", "low")
+_MATERIALITY_SYNONYMS = {"medium": "moderate", "tier 1": "high", "tier 2": "moderate", "tier 3": "low",
+                         "high materiality": "high", "moderate materiality": "moderate", "low materiality": "low"}
+HIGH_RISK_BASES = ("annex-i", "annex-iii")
+_BASIS_SYNONYMS = {"annex i": "annex-i", "annex 1": "annex-i", "art. 6(1)": "annex-i", "article 6(1)": "annex-i",
+                   "6(1)": "annex-i", "annex iii": "annex-iii", "annex 3": "annex-iii", "art. 6(2)": "annex-iii",
+                   "article 6(2)": "annex-iii", "6(2)": "annex-iii"}
+_ART9_CONDITION = re.compile(r"^(?:(?:gdpr\s+)?art(?:icle|\.)?\s*)?9\s*\(2\)\s*\(([a-j])\)$")
+
+
+def materiality(value: Any, file: str, pointer: str) -> str:
+    text = " ".join(str(value).split()).lower()
+    text = _MATERIALITY_SYNONYMS.get(text, text)
+    if text not in MATERIALITY:
+        raise InputError(file, f"unknown materiality {value!r} (expected one of {', '.join(MATERIALITY)})", pointer)
+    return text
+
+
+def high_risk_basis(value: Any, file: str, pointer: str) -> str:
+    text = " ".join(str(value).split()).lower()
+    text = _BASIS_SYNONYMS.get(text, text)
+    if text not in HIGH_RISK_BASES:
+        raise InputError(file, f"unknown high-risk basis {value!r} (expected one of {', '.join(HIGH_RISK_BASES)})",
+                         pointer)
+    return text
+
+
+def special_category_condition(value: Any, file: str, pointer: str) -> str:
+    """GDPR Art. 9(2)(a)-(j), written as ``9(2)(h)``."""
+    match = _ART9_CONDITION.match(" ".join(str(value).split()).lower())
+    if not match:
+        raise InputError(file, f"not a GDPR Art. 9(2) condition: {value!r} (expected 9(2)(a) ... 9(2)(j))", pointer)
+    return f"9(2)({match.group(1)})"
+
+
 APPROVAL_DECISIONS = ("approved", "rejected", "conditional", "pending", "revoked")
 _DECISION_SYNONYMS = {"approve": "approved", "accept": "approved", "accepted": "approved",
                       "reject": "rejected", "denied": "rejected", "deny": "rejected"}
