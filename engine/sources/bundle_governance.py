@@ -60,7 +60,6 @@ def _risk_management(f: FactList, rm: dict[str, Any], file: str) -> None:
     for i, a in enumerate(rm.get("assessments", [])):
         at = ptr("risk_management", "assessments", i)
         base = ("risk_management", "assessments", vocab.entity_key(a["id"]))
-        f.add((*base, "id"), str(a["id"]), f"{at}/id")
         for field in ("reference", "scope", "outcome"):
             f.add((*base, field), a.get(field), f"{at}/{field}")
         for field in ("completed", "next_review"):

@@ -30,7 +30,7 @@ disclosure := [f |
 	not transparency.ai_disclosure == true
 	f := {
 		"message": concat("", ["generative system ", lib.name, " does not state that people are told they interact with an AI system (transparency.ai_disclosure)"]),
-		"evidence": ["/transparency"],
+		"evidence": ["/transparency", lib.generative_evidence],
 	}
 ]
 
@@ -39,6 +39,6 @@ marking := [f |
 	not transparency.content_marking
 	f := {
 		"message": concat("", ["generative system ", lib.name, " does not state how its output is marked as AI-generated (transparency.content_marking)"]),
-		"evidence": ["/transparency"],
+		"evidence": ["/transparency", lib.generative_evidence],
 	}
 ]

@@ -40,6 +40,11 @@ generative if {
 	model.task in object.get(params, "generative_tasks", [])
 }
 
+# Where the generative fact comes from, for a finding's evidence.
+generative_evidence := "/model/generative" if {
+	has_key(model, "generative")
+} else := "/model/task"
+
 agentic if model.agentic == true
 
 has_key(obj, key) if _ = obj[key]
