@@ -33,12 +33,14 @@ reasons contains concat("", ["large-scale personal data in ", ds.id, " (", forma
 	ds.records >= lib.params.dpia_large_scale_records
 }
 
-dpia := object.get(object.get(input.document, "data_protection", {}), "dpia", {})
+record := object.get(object.get(input.document, "data_protection", {}), "dpia", {})
+
+done if record.completed.epoch_s <= lib.now
 
 findings := [f |
 	lib.in_force("GDPR:Art.35")
 	count(reasons) > 0
-	not dpia.completed.epoch_s <= lib.now
+	not done
 	f := {
 		"message": concat("", ["no DPIA completed by the evaluation date (data_protection.dpia) although the processing is high-risk: ", concat("; ", sort([r | some r in reasons]))]),
 		"evidence": ["/data_protection"],
