@@ -27,11 +27,6 @@ eu_high_risk if {
 	tier == "high"
 }
 
-sr_scope if {
-	some word in ["SR-11-7", "SR-26-2"]
-	word in scope
-}
-
 # Generative: stated, or (when not stated) inferred from the model's task.
 generative if model.generative == true
 

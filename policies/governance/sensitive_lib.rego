@@ -1,5 +1,4 @@
-# Which datasets hold special-category or sensitive personal data (shared with the approvals pack's
-# sensitive-data rule through data.mlgov.lib.sensitive).
+# Which datasets hold special-category personal data, and whether that can be established.
 package mlgov.lib.sensitive
 
 import rego.v1
@@ -18,8 +17,3 @@ special(ds) if {
 stated(ds) if has_key(ds, "special_category_data")
 
 stated(ds) if has_key(ds, "sensitive_data")
-
-# Sensitive for approvals: special-category or otherwise sensitive personal data.
-sensitive(ds) if special(ds)
-
-sensitive(ds) if ds.sensitive_data == true
