@@ -197,3 +197,13 @@ def test_the_gate_tells_rules_whether_its_decision_is_logged(cli, tmp_path):
     assert "GOV-020" not in {f["rule"] for f in runs[True]["findings"]}
     assert runs[False]["controls"]["21-CFR-11"]["11.10(e)"]["status"] == "violated"
     assert runs[True]["controls"]["21-CFR-11"]["11.10(e)"]["status"] == "satisfied"
+
+
+def test_controls_command_says_what_is_in_force_on_a_date(cli):
+    on = {c["regime"]: c for c in cli("controls", "--format", "json", "--as-of", "2026-04-17").json()}
+    assert on["SR-11-7"]["state"] == "no_longer_in_force" and on["SR-26-2"]["state"] == "in_force"
+    eu = {x["id"]: x for x in on["EU-AI-ACT"]["controls"]}
+    assert eu["Art.53"]["in_force"] and not eu["Art.50"]["in_force"]
+    assert eu["Art.9"]["effective_from_by_basis"] == {"annex-i": "2027-08-02"}
+    table = " ".join(cli("controls", "--regime", "SR-11-7", "--as-of", "2026-04-16").stdout.split())
+    assert "in force 2011-04-04 – 2026-04-16 · in force on 2026-04-16" in table
