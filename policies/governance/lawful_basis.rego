@@ -15,7 +15,7 @@ package mlgov.rules.governance.lawful_basis
 import data.mlgov.lib.governance as lib
 import rego.v1
 
-basis := `6\s*\(1\)\s*\([a-f]\)|consent|contract|legal obligation|vital interest|public interest|public task|official authority|legitimate interest`
+basis := `6 *\(1\) *\([a-f]\)|consent|contract|legal obligation|vital interest|public interest|public task|official authority|legitimate interest`
 
 names_basis(ds) if regex.match(basis, lower(ds.lawful_basis))
 
