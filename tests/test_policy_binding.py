@@ -11,6 +11,8 @@ import shutil
 import pytest
 import yaml
 
+from mlgov.resources import data_dir
+
 from conftest import BUNDLES, DOC_PACK, sign_waivers
 
 APPROVERS = BUNDLES.parent / "approvers" / "TEST-ONLY-approvers.yaml"
@@ -40,9 +42,10 @@ def test_parameters_that_turn_fail_into_pass_change_the_policy_digest(cli, tmp_p
     params = tmp_path / "params.yaml"
     params.write_text("approvals: {required_signoffs: {}}\n")
     default, lenient = tmp_path / "default.json", tmp_path / "lenient.json"
-    assert cli("gate", root, "--key", ci[0], "--as-of", "2026-11-24", "--out", default).exit_code == 1
+    approvals = ("--packs", data_dir("policies") / "approvals")  # (governance's GOV-012 would block too)
+    assert cli("gate", root, "--key", ci[0], "--as-of", "2026-11-24", "--out", default, *approvals).exit_code == 1
     assert cli("gate", root, "--key", ci[0], "--as-of", "2026-11-24", "--out", lenient,
-               "--params", params).exit_code == 0
+               "--params", params, *approvals).exit_code == 0
     a, b = predicate(default)["policy"], predicate(lenient)["policy"]
     assert a["digest"] != b["digest"] and a["packs_digest"] == b["packs_digest"]
     assert b["parameters"]["approvals"]["required_signoffs"] == {}

@@ -107,7 +107,8 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
         result = gate(list(inputs), signer, _as_of(as_of), pack_dirs, fail_on,
                       load_waivers(waivers) if waivers else (), engine, cross_check, opa_url, _params(params_file),
                       _duration_days(valid_for, "--valid-for"),
-                      load_approver_policy(approvers_file) if approvers_file else None, require_signed_approvals)
+                      load_approver_policy(approvers_file) if approvers_file else None, require_signed_approvals,
+                      audit_log=log is not None)
     except MlgovError as exc:
         if log is not None:  # a release that could not be evaluated is part of the record too
             log.append("gate", [], "error", details={"error": exc.one_line(), "inputs": list(inputs)})

@@ -63,7 +63,8 @@ def gate(inputs: Sequence[str | Path], signer: Signer, as_of: dict, packs: Seque
          fail_on: str = "high", waivers: Sequence[dict] = (), engine: str = "regorus",
          cross_check: str | None = None, opa_url: str | None = None, params: dict | None = None,
          validity_days: int = 90, approvers: ApproverPolicy | None = None,
-         require_signed_approvals: bool = False) -> GateResult:
+         require_signed_approvals: bool = False, audit_log: bool = False) -> GateResult:
+    """``audit_log``: the caller records this decision in the audit log (rules for 21 CFR 11.10(e) read it)."""
     loaded = load_packs(list(packs) or builtin_packs())
     document = normalize(list(inputs))
     now = clock()
@@ -74,7 +75,7 @@ def gate(inputs: Sequence[str | Path], signer: Signer, as_of: dict, packs: Seque
         params = {**(params or {}), "approvals": {**(params or {}).get("approvals", {}),
                                                   "require_signed_approvals": True}}
     evaluator = Evaluator(loaded, engine, cross_check, opa_url, params)
-    result = evaluator.run(document, as_of, waivers, validated=True)
+    result = evaluator.run(document, as_of, waivers, validated=True, audit_log=audit_log)
     policy = bound_policy(loaded, evaluator.params, fail_on, waivers, approvers.digest if approvers else None)
     stmt = statement(document, result, loaded, fail_on, validity_days, now, policy)
     envelope = dsse.sign(payload_bytes(stmt), dsse.IN_TOTO_PAYLOAD_TYPE, signer)
