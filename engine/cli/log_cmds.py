@@ -71,11 +71,11 @@ def log_verify_cmd(log_path: str | None, keys: tuple[Path, ...], trust_file: Pat
     log = _open_log(log_path)
     trusted = _trusted_keys(keys, trust_file, "log verify")
     saved = _read_head(trusted_checkpoint) if trusted_checkpoint is not None else None
-    published = [item for location in witnesses for item in witnessed(location, log.origin)]
-    for location in witnesses:
-        if not witnessed(location, log.origin):
-            raise MlgovError(f"{location}: no checkpoint of {log.origin} was ever witnessed there")
-    check = log.verify(trusted, saved, published, allow_unsigned_tail)
+    published = {location: witnessed(location, log.origin) for location in witnesses}
+    check = log.verify(trusted, saved, [item for items in published.values() for item in items], allow_unsigned_tail)
+    for location, items in published.items():
+        if not items:
+            check.fail(f"{location}: no checkpoint of {log.origin} was ever witnessed there (origin changed?)")
     if as_json:
         _write_json(check.as_dict(), None)
     else:
