@@ -258,7 +258,6 @@ def build(where: str, keys: dict, tmp_path: Path) -> dict:
     the last checkpoint saved as a note; every checkpoint published to a witness directory."""
     log = AuditLog.open(where)
     witness = tmp_path / "witness"
-    saved = {}
     for i, decision in enumerate(["pass", "fail", "pass"], start=1):
         log.append("gate", [{"name": f"model-{i}", "digest": {"sha256": str(i) * 64}}], decision)
         log.checkpoint(keys["signer"])

@@ -178,7 +178,7 @@ class SQLiteStore(LogStore):
             if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries'").fetchone():
                 self._create(origin)
         except (sqlite3.Error, OSError) as exc:
-            raise LogStoreError(f"{self.path}: cannot open the audit log: {exc}") from None
+            raise LogStoreError(f"{self.path}: cannot open the audit log: {exc}{_fs_state(self.path)}") from None
 
     def _create(self, origin: str | None) -> None:
         db = self._db
@@ -196,7 +196,7 @@ class SQLiteStore(LogStore):
             raise
 
     def _fail(self, what: str, exc: BaseException) -> LogStoreError:
-        return LogStoreError(f"{self.path}: cannot {what}: {exc}")
+        return LogStoreError(f"{self.path}: cannot {what}: {exc}{_fs_state(self.path)}")
 
     def foreign_objects(self) -> list[str]:
         try:
@@ -314,6 +314,19 @@ def _rollback(db: sqlite3.Connection) -> None:
     if db.in_transaction:
         with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")
+
+
+def _fs_state(path: Path) -> str:
+    """SQLite says "disk I/O error" for several OS causes: name the file system's state."""
+    try:
+        stat = os.statvfs(path.parent)
+    except OSError:
+        return ""
+    if stat.f_flag & os.ST_RDONLY:
+        return " (the file system holding it is read-only)"
+    if stat.f_bavail == 0:
+        return " (the file system holding it is full: no space left on device)"
+    return ""
 
 
 def default_origin(path: Path) -> str:
