@@ -158,7 +158,7 @@ class AuditLog:
             check.fail(f"schema: {problem}")
         if store.meta("origin") is None:
             check.fail("schema: the log has no origin (meta table emptied?)")
-        publics = [k.key for k in keys]
+        publics = [k.key if isinstance(k, TrustedKey) else k for k in keys]
         outside = _outside_heads(trusted, witnessed, publics, self.origin, check)
         checkpoints = store.checkpoints()
         wanted = {c.size for c in checkpoints} | {size for _, size, _ in outside}

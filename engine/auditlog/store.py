@@ -203,13 +203,7 @@ class SQLiteStore(LogStore):
             found = set(self._db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
         except sqlite3.Error as exc:
             raise self._fail("read the schema", exc) from None
-        expected = _EXPECTED
-        problems = [f"{kind} {name!r} on {table!r} was not created by mlgov"
-                    + (" (it replaces or alters mlgov's own object)" if any(e[1] == name for e in expected) else "")
-                    for kind, name, table, _ in sorted(found - expected, key=lambda r: (r[0], r[1]))]
-        problems += [f"{kind} {name!r} is missing or altered" for kind, name, _, _ in sorted(expected - found)
-                     if not any(f[1] == name for f in found - expected)]
-        return problems
+        return describe_differences(found, _EXPECTED, ("trigger", "view"))
 
     def append(self, build: Build) -> int:
         db = self._db
@@ -314,6 +308,24 @@ def _rollback(db: sqlite3.Connection) -> None:
     if db.in_transaction:
         with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")
+
+
+def describe_differences(found: set[tuple], expected: set[tuple], first: tuple[str, ...]) -> list[str]:
+    """Objects as (kind, name, table, definition): what is there that mlgov did not create, and
+    what of mlgov's is missing or altered; the most dangerous kinds first."""
+    ours = {(e[0], e[1]) for e in expected}
+    problems = []
+    def rank(row: tuple) -> tuple:
+        return (first.index(row[0]) if row[0] in first else len(first), tuple(str(v) for v in row))
+
+    for kind, name, table, _ in sorted(found - expected, key=rank):
+        where = f" on {table!r}" if table and table != name else ""
+        altered = " (it alters mlgov's own object)" if (kind, name) in ours else ""
+        problems.append(f"{kind} {name!r}{where} was not created by mlgov{altered}")
+    there = {(f[0], f[1]) for f in found}
+    problems += [f"{kind} {name!r} is missing" for kind, name, _, _ in sorted(expected - found)
+                 if (kind, name) not in there]
+    return problems
 
 
 def _fs_state(path: Path) -> str:
