@@ -5,6 +5,7 @@ an edited, deleted, reordered or truncated log is detected, however the SQLite f
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import socket
@@ -14,15 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
 import rfc8785
 
 from ..errors import MlgovError
 from ..signing import dsse
 from ..signing.keys import Signer
 from ..signing.trust import TrustedKey
-from . import merkle, note
-from .store import LogStore, LogStoreError, SQLiteStore, StoredCheckpoint, StoredEntry
+from . import merkle, note, scan
+from .store import LogStore, LogStoreError, SQLiteStore, StoredCheckpoint
 
 CHECKPOINT_TYPE = "application/vnd.mlgov.checkpoint+json"
 ENV_VAR = "MLGOV_LOG"
@@ -162,54 +162,29 @@ class AuditLog:
         outside = _outside_heads(trusted, witnessed, publics, self.origin, check)
         checkpoints = store.checkpoints()
         wanted = {c.size for c in checkpoints} | {size for _, size, _ in outside}
-        roots: dict[int, bytes] = {}
-        acc = merkle.Accumulator()
-        nodes = store.nodes()
-        pending = next(nodes, None)
-        expected = 1
-        for stored in store.entries():
-            if stored.seq < expected:
-                check.fail(f"row with invalid sequence number {stored.seq} (entries are numbered from 1)")
-                continue
-            if stored.seq > expected:
-                check.fail(f"entries {expected}..{stored.seq - 1} are missing (deleted?)")
-                expected = stored.seq
-            _check_entry(stored, check)
-            for level, digest in acc.add(merkle.leaf_hash(stored.body)):  # from the bytes, never the leaf column
-                while pending is not None and pending[:2] < (acc.size, level):
-                    check.fail(f"stored subtree hash ({pending[0]}, level {pending[1]}) matches no subtree")
-                    pending = next(nodes, None)
-                if pending is not None and pending[:2] == (acc.size, level):
-                    if pending[2] != digest:
-                        check.fail(f"stored subtree hash ({acc.size}, level {level}) differs from the entries' "
-                                   "(proofs from it would be wrong)")
-                    pending = next(nodes, None)
-                else:
-                    check.fail(f"stored subtree hash ({acc.size}, level {level}) is missing")
-            if acc.size in wanted:
-                roots[acc.size] = acc.root()
-            expected += 1
-        while pending is not None:
-            check.fail(f"stored subtree hash ({pending[0]}, level {pending[1]}) lies beyond the log's entries")
-            pending = next(nodes, None)
-        check.size = acc.size
+        scanned = scan.scan(store, store.location)
+        for problem in scanned.problems:
+            check.fail(problem)
+        total = len(scanned.leaves)
+        roots = {s: scanned.root(s) for s in wanted if 0 < s <= total}
+        check.size = total
         covered = 0
         for cp in checkpoints:
-            if self._check_checkpoint(cp, publics, roots, acc.size, check):
+            if self._check_checkpoint(cp, publics, roots, total, check):
                 check.checkpoints += 1
                 covered = max(covered, cp.size)
         for what, size, root in outside:
-            if size > acc.size:
-                check.fail(f"log truncated or rolled back: {what} covers {size} entries, only {acc.size} remain")
+            if size > total:
+                check.fail(f"log truncated or rolled back: {what} covers {size} entries, only {total} remain")
             elif roots.get(size, merkle.EMPTY_ROOT if size == 0 else None) != root:
                 check.fail(f"the log is not an extension of {what} (history rewritten or rolled back)")
             elif what.startswith("witnessed"):
                 check.witnessed += 1
-        check.uncovered = acc.size - covered
-        if acc.size and not checkpoints:
-            check.fail(f"no signed checkpoint: none of the {acc.size} entries is signed")
+        check.uncovered = total - covered
+        if total and not checkpoints:
+            check.fail(f"no signed checkpoint: none of the {total} entries is signed")
         elif check.uncovered and not allow_unsigned_tail:
-            check.fail(f"entries {covered + 1}..{acc.size} are after the last signed checkpoint: nothing signs them "
+            check.fail(f"entries {covered + 1}..{total} are after the last signed checkpoint: nothing signs them "
                        "(forged, or a run stopped between append and checkpoint; --allow-unsigned-tail accepts)")
         return check
 
@@ -243,12 +218,15 @@ class AuditLog:
         return True
 
     # -- proofs ----------------------------------------------------------------------------
-    def prove(self, seq: int) -> dict[str, Any]:
-        """An inclusion proof checkable with only itself and a trusted key: O(log n) reads."""
+    def prove(self, seq: int, tree_size: int | None = None) -> dict[str, Any]:
+        """An inclusion proof checkable with only itself and a trusted key: O(log n) reads.
+        Against the signed checkpoint at ``tree_size``, or the first one covering the entry."""
         stored = self.store.entry(seq)
         if stored is None:
             raise MlgovError(f"no entry {seq} in the log (it has {self.store.size()})")
-        cp = self.store.checkpoint_at_least(seq)
+        cp = self.store.checkpoint_at_least(tree_size or seq)
+        if tree_size is not None and (cp is None or cp.size != tree_size or tree_size < seq):
+            raise MlgovError(f"no signed checkpoint of size {tree_size} covering entry {seq}")
         if cp is None:
             raise MlgovError(f"entry {seq} is not covered by a signed checkpoint yet: run `mlgov log checkpoint`")
         proof = merkle.inclusion_path(seq - 1, cp.size, self.store.mth())
@@ -273,28 +251,7 @@ class AuditLog:
 def index_columns(entry: dict[str, Any]) -> dict[str, str | None]:
     """The indexed columns an entry's row must hold: verify recomputes them from the body."""
     return {"time": entry.get("time"), "kind": entry.get("kind"), "decision": entry.get("decision"),
-            "subjects": json.dumps([s.get("name") if isinstance(s, dict) else None
-                                    for s in entry.get("subjects") or []])}
-
-
-def _check_entry(stored: StoredEntry, check: LogCheck) -> None:
-    try:
-        body = orjson.loads(stored.body)
-    except orjson.JSONDecodeError:
-        check.fail(f"entry {stored.seq} is not JSON")
-        return
-    if not isinstance(body, dict):
-        check.fail(f"entry {stored.seq} is not a JSON object")
-        return
-    if body.get("seq") != stored.seq:
-        check.fail(f"row {stored.seq} holds entry {body.get('seq')} (reordered or altered)")
-    if merkle.leaf_hash(stored.body) != stored.leaf:
-        check.fail(f"entry {stored.seq} changed since it was appended (its leaf hash differs)")
-    columns = index_columns(body)
-    edited = [name for name, value in (("time", stored.time), ("kind", stored.kind), ("decision", stored.decision),
-                                       ("subjects", stored.subjects)) if columns[name] != value]
-    if edited:
-        check.fail(f"entry {stored.seq}: column {', '.join(edited)} differs from the entry (edited)")
+            "subjects": scan.subjects_column(entry)}
 
 
 def _outside_heads(trusted: dict | str | None, witnessed: Sequence[tuple[str, str]], publics: Sequence[Any],
@@ -369,7 +326,6 @@ def check_consistency(doc: dict[str, Any], keys: Sequence[TrustedKey]) -> tuple[
 
 
 def _sha256(data: bytes) -> str:
-    import hashlib
 
     return hashlib.sha256(data).hexdigest()
 

@@ -154,6 +154,7 @@ class PostgresStore(LogStore):
         psycopg = _psycopg()
         self._errors = psycopg.Error
         self.where = _redact(url)
+        self.location = url
         self._schema_checked = False
         try:
             self._db = psycopg.connect(url, autocommit=True, connect_timeout=10)
@@ -213,16 +214,15 @@ class PostgresStore(LogStore):
 
     _COLUMNS = f"SELECT seq, body, leaf, kind, decision, time, subjects FROM {SCHEMA}.entries"
 
-    def entries(self, start: int | None = None) -> Iterator[StoredEntry]:
+    def entries(self, start: int | None = None, raw: bool = False, stop: int | None = None) -> Iterator[Any]:
         try:
             with self._db.cursor(name="mlgov_entries") if not self._db.autocommit else self._db.cursor() as cur:
-                if start is None:
-                    cur.execute(f"{self._COLUMNS} ORDER BY seq")
-                else:
-                    cur.execute(f"{self._COLUMNS} WHERE seq >= %s ORDER BY seq", (start,))
+                low = -(2**63) if start is None else start
+                high = 2**63 - 1 if stop is None else stop - 1
+                cur.execute(f"{self._COLUMNS} WHERE seq BETWEEN %s AND %s ORDER BY seq", (low, high))
                 while rows := cur.fetchmany(5000):
                     for row in rows:
-                        yield StoredEntry(row[0], bytes(row[1]), bytes(row[2]), *row[3:])
+                        yield row if raw else StoredEntry(row[0], bytes(row[1]), bytes(row[2]), *row[3:])
         except self._errors as exc:
             raise self._fail("read the audit log", exc) from None
 

@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import MlgovError
 from . import merkle
@@ -45,7 +46,8 @@ class StoredCheckpoint:
 
 
 class LogStore(ABC):
-    where: str
+    where: str  # for messages
+    location: str  # to open it again (another process); may hold a password
 
     @abstractmethod
     def append(self, build: Build) -> int:
@@ -55,8 +57,9 @@ class LogStore(ABC):
         Concurrent appenders get distinct, gap-free sequence numbers."""
 
     @abstractmethod
-    def entries(self, start: int | None = None) -> Iterator[StoredEntry]:
-        """Rows in sequence order from ``start`` (default: every row, invalid ones included)."""
+    def entries(self, start: int | None = None, raw: bool = False, stop: int | None = None) -> Iterator[Any]:
+        """Rows in sequence order from ``start`` (default: every row, invalid ones included), as
+        StoredEntry, or with ``raw`` as tuples (seq, body, leaf, kind, decision, time, subjects)."""
 
     @abstractmethod
     def entry(self, seq: int) -> StoredEntry | None: ...
@@ -168,7 +171,7 @@ class SQLiteStore(LogStore):
 
     def __init__(self, path: Path, origin: str | None = None) -> None:
         self.path = Path(path)
-        self.where = str(self.path)
+        self.where = self.location = str(self.path)
         timeout = float(os.environ.get("MLGOV_LOG_BUSY_TIMEOUT", "60"))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -240,12 +243,14 @@ class SQLiteStore(LogStore):
 
     _COLUMNS = "SELECT seq, body, leaf, kind, decision, time, subjects FROM entries"
 
-    def entries(self, start: int | None = None) -> Iterator[StoredEntry]:
+    def entries(self, start: int | None = None, raw: bool = False, stop: int | None = None) -> Iterator[Any]:
         try:
-            if start is None:
-                cursor = self._db.execute(f"{self._COLUMNS} ORDER BY seq")
-            else:
-                cursor = self._db.execute(f"{self._COLUMNS} WHERE seq >= ? ORDER BY seq", (start,))
+            low = -(2**63) if start is None else start
+            high = 2**63 - 1 if stop is None else stop - 1
+            cursor = self._db.execute(f"{self._COLUMNS} WHERE seq BETWEEN ? AND ? ORDER BY seq", (low, high))
+            if raw:
+                yield from cursor
+                return
             for row in cursor:
                 yield StoredEntry(row[0], bytes(row[1]), bytes(row[2]), *row[3:])
         except sqlite3.Error as exc:

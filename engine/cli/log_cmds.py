@@ -191,10 +191,12 @@ def log_witness_cmd(log_path: str | None, keys: tuple[Path, ...], trust_file: Pa
 @log_group.command("prove")
 @click.argument("seq", type=int)
 @_log_option
+@click.option("--tree-size", type=int, help="Prove against the signed checkpoint of this size "
+              "(default: the first one covering the entry).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
-def log_prove_cmd(seq: int, log_path: str | None, output: Path | None) -> None:
+def log_prove_cmd(seq: int, log_path: str | None, tree_size: int | None, output: Path | None) -> None:
     """Inclusion proof of entry SEQ: checkable with only the proof and a trusted key."""
-    _write_json(_open_log(log_path).prove(seq), output)
+    _write_json(_open_log(log_path).prove(seq, tree_size), output)
 
 
 @log_group.command("consistency")
