@@ -94,9 +94,10 @@ def scan(store: Any, location: str) -> Scan:
         workers = min(os.cpu_count() or 1, 4)
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             parts = list(pool.map(_scan_range, [location] * (len(bounds) - 1), bounds[:-1], bounds[1:]))
-    expected = 1
-    for seqs, leaves, problems in parts:
+    for _, _, problems in parts:
         out.problems += problems
+    expected = 1
+    for seqs, leaves, _ in parts:
         if seqs == list(range(expected, expected + len(seqs))):
             out.leaves += leaves
             expected += len(seqs)
