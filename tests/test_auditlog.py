@@ -281,3 +281,51 @@ def test_parallel_scan_finds_what_the_serial_one_finds(tmp_path, monkeypatch):
     assert parallel.problems == serial.problems
     assert "entries 17..17 are missing (deleted?)" in serial.problems
     assert "entry 30: column subjects differs from the entry (edited)" in serial.problems
+
+
+def test_witness_publishes_to_a_git_repository_and_refuses_a_rolled_back_log(cli, logged, tmp_path):
+    witness = tmp_path / "witness-repo"
+    witness.mkdir()
+    subprocess.run(["git", "init", "-q", str(witness)], check=True)
+    older = tmp_path / "older.db"
+    with sqlite3.connect(logged["db"]) as src, sqlite3.connect(older) as dst:
+        src.backup(dst)  # a copy of the 3-entry log, as an attacker would keep
+    first = cli("log", "witness", "--log", logged["db"], "--key", logged["pub"], "--to", witness)
+    assert first.exit_code == 0 and first.stdout.startswith("witnessed: 3 entries"), first.stderr
+    result = cli("gate", BUNDLES / "credit-risk-pd", "--key", logged["key"], "--as-of", "2026-11-24",
+                 "--packs", DOC_PACK, "--log", logged["db"], "--out", tmp_path / "v4.json")
+    assert result.exit_code in (0, 1)
+    assert cli("log", "witness", "--log", logged["db"], "--key", logged["pub"], "--to", witness).exit_code == 0
+    log = subprocess.run(["git", "-C", str(witness), "log", "--format=%s"], capture_output=True, text=True).stdout
+    assert log.count("checkpoint mlgov/") == 2
+    notes = sorted(p.name for p in witness.glob("*/checkpoints/*"))
+    assert notes == ["3", "4"]
+    with sqlite3.connect(older) as src, sqlite3.connect(logged["db"]) as dst:
+        src.backup(dst)  # roll back: restore the older copy over the log
+    refused = cli("log", "witness", "--log", logged["db"], "--key", logged["pub"], "--to", witness)
+    assert refused.exit_code == 1 and "rolled back" in error_line(refused), refused.stderr
+    assert sorted(p.name for p in witness.glob("*/checkpoints/*")) == ["3", "4"]  # nothing published over
+    assert verify(cli, logged).exit_code == 0  # the older copy is internally consistent...
+    found = problems(verify(cli, logged, "--witness", witness))
+    assert found == ["log truncated or rolled back: witnessed checkpoint "
+                     f"{next(witness.glob('*/checkpoints/4'))} covers 4 entries, only 3 remain"]
+
+
+def test_verify_against_a_witness_that_never_saw_the_log_fails(cli, logged, tmp_path):
+    empty = tmp_path / "empty-witness"
+    empty.mkdir()
+    found = problems(verify(cli, logged, "--witness", empty))
+    assert len(found) == 1 and "was ever witnessed there" in found[0]
+
+
+def test_saved_note_checkpoint_is_a_trusted_checkpoint(cli, logged):
+    saved = logged["dir"] / "head.note"
+    assert cli("log", "checkpoint", "--log", logged["db"], "--key", logged["key"], "--note", saved).exit_code == 0
+    assert saved.read_text().split("\n")[1] == "3"
+    assert verify(cli, logged, "--trusted-checkpoint", saved).exit_code == 0
+    sql(logged, "DELETE FROM entries WHERE seq = 3")
+    sql(logged, "DELETE FROM checkpoints WHERE size = 3")
+    sql(logged, "DELETE FROM nodes WHERE tree_size > 2")
+    assert verify(cli, logged).exit_code == 0
+    assert problems(verify(cli, logged, "--trusted-checkpoint", saved)) == [
+        "log truncated or rolled back: the checkpoint you trust covers 3 entries, only 2 remain"]
