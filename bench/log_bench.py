@@ -22,6 +22,7 @@ import rfc8785
 
 from mlgov.auditlog import merkle, note
 from mlgov.auditlog.log import CHECKPOINT_TYPE, AuditLog, check_consistency, check_inclusion, index_columns
+from mlgov.auditlog.store import TILE
 from mlgov.signing import dsse
 from mlgov.signing.keys import generate, load_signer, write_keypair
 from mlgov.signing.trust import TrustedKey
@@ -31,6 +32,7 @@ SUBJECT = [{"name": "model.onnx", "digest": {"sha256": DIGEST}}]
 PACKS = [{"name": "licensing", "version": "0.1.0", "digest": "sha256:" + "0" * 64}]
 WORKER = """
 import sys
+from mlgov.auditlog.store import TILE
 from mlgov.auditlog.log import AuditLog
 log = AuditLog.open(sys.argv[1])
 for i in range(int(sys.argv[2])):
@@ -74,7 +76,7 @@ def build_large_log(tmp: Path, n: int, every: int, signer):
         leaf = merkle.leaf_hash(body)
         cols = index_columns(entry)
         rows.append((seq, cols["time"], cols["kind"], cols["decision"], cols["subjects"], body, leaf))
-        nodes += [(seq, level, digest) for level, digest in acc.add(leaf)]
+        nodes += [(seq, level, digest) for level, digest in acc.add(leaf) if level >= TILE]
         if seq % every == 0:
             root = acc.root()
             head = {"origin": origin, "size": seq, "root_hash": root.hex(), "time": entry["time"]}

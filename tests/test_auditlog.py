@@ -272,6 +272,7 @@ def test_parallel_scan_finds_what_the_serial_one_finds(tmp_path, monkeypatch):
     db = sqlite3.connect(tmp_path / "p.db")
     db.execute("DELETE FROM entries WHERE seq = 17")
     db.execute("UPDATE entries SET subjects = '[\"x\"]' WHERE seq = 30")
+    db.execute("UPDATE nodes SET hash = zeroblob(32) WHERE tree_size = 32 AND level = 5")
     db.commit()
     db.close()
     serial = log.verify([TrustedKey("k", key.public)])
@@ -281,6 +282,8 @@ def test_parallel_scan_finds_what_the_serial_one_finds(tmp_path, monkeypatch):
     assert parallel.problems == serial.problems
     assert "entries 17..17 are missing (deleted?)" in serial.problems
     assert "entry 30: column subjects differs from the entry (edited)" in serial.problems
+    assert ("stored subtree hash (32, level 5) differs from the entries' (proofs from it would be wrong)"
+            in serial.problems)
 
 
 def test_witness_publishes_to_a_git_repository_and_refuses_a_rolled_back_log(cli, logged, tmp_path):
@@ -325,7 +328,23 @@ def test_saved_note_checkpoint_is_a_trusted_checkpoint(cli, logged):
     assert verify(cli, logged, "--trusted-checkpoint", saved).exit_code == 0
     sql(logged, "DELETE FROM entries WHERE seq = 3")
     sql(logged, "DELETE FROM checkpoints WHERE size = 3")
-    sql(logged, "DELETE FROM nodes WHERE tree_size > 2")
     assert verify(cli, logged).exit_code == 0
     assert problems(verify(cli, logged, "--trusted-checkpoint", saved)) == [
         "log truncated or rolled back: the checkpoint you trust covers 3 entries, only 2 remain"]
+
+
+def test_proofs_from_stored_subtrees_equal_proofs_from_all_leaves(tmp_path):
+    """Stored subtrees (16 leaves and more) plus recomputed small ones give the RFC 6962 proofs."""
+    log = AuditLog.open(tmp_path / "t.db")
+    leaves = []
+    for n in range(1, 70):
+        log.append("gate", [{"name": f"m{n}"}], "pass")
+        leaves.append(merkle.leaf_hash(log.store.entry(n).body))
+        assert log.store.root(n) == merkle.root(leaves)
+        mth = log.store.mth()
+        for i in {0, n // 3, n // 2, n - 1}:
+            assert merkle.inclusion_path(i, n, mth) == merkle.inclusion_proof(leaves, i)
+        for m in {1, n // 2 or 1, n}:
+            assert merkle.consistency_path(m, n, mth) == merkle.consistency_proof(leaves, m)
+    stored = [(size, level) for size, level, _ in log.store.nodes()]
+    assert stored == [(16, 4), (32, 4), (32, 5), (48, 4), (64, 4), (64, 5), (64, 6)]

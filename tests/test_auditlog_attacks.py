@@ -70,7 +70,8 @@ class Raw:
         acc = merkle.Accumulator()
         for (leaf,) in self.run("SELECT leaf FROM entries ORDER BY seq"):
             for level, digest in acc.add(leaf):
-                self.run("INSERT INTO nodes(tree_size, level, hash) VALUES (?, ?, ?)", acc.size, level, digest)
+                if level >= 4:
+                    self.run("INSERT INTO nodes(tree_size, level, hash) VALUES (?, ?, ?)", acc.size, level, digest)
 
 
 def _trigger_censor(raw: Raw) -> None:
@@ -155,8 +156,8 @@ def _edit_note(raw: Raw) -> None:
     raw.run("UPDATE checkpoints SET note = ? WHERE size = 2", "\n".join(lines))
 
 
-def _tamper_node(raw: Raw) -> None:
-    raw.run("UPDATE nodes SET hash = ? WHERE tree_size = 2 AND level = 1", b"\x11" * 32)
+def _forge_node(raw: Raw) -> None:
+    raw.run("INSERT INTO nodes(tree_size, level, hash) VALUES (16, 4, ?)", b"\x11" * 32)
 
 
 def _alter_table(raw: Raw) -> None:
@@ -224,8 +225,8 @@ ATTACKS = {
                               "checkpoint at size 3: stored size, root or origin differ from what was signed", True),
     "checkpoint-note-edited": ("change the tree size in checkpoint 2's signed note", _edit_note,
                                "checkpoint at size 2: signed note:", True),
-    "subtree-hash-edited": ("UPDATE a stored subtree hash (proofs would be wrong)", _tamper_node,
-                            "stored subtree hash (2, level 1) differs from the entries'", True),
+    "subtree-hash-forged": ("INSERT a stored subtree hash no entries produce (proofs would be wrong)", _forge_node,
+                            "stored subtree hash (16, level 4) matches no subtree of the entries", True),
     "column-added": ("ALTER TABLE entries ADD COLUMN", _alter_table, "schema: ", True),
     "index-added": ("CREATE INDEX on entries", _extra_index, "schema: index 'sneaky'", True),
     "table-added": ("CREATE TABLE beside the log", _extra_table, "schema: table 'shadow'", True),

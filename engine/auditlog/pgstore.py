@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.entries (
 CREATE INDEX IF NOT EXISTS entries_kind ON {SCHEMA}.entries(kind);
 CREATE TABLE IF NOT EXISTS {SCHEMA}.nodes (
     tree_size bigint NOT NULL,
-    level integer NOT NULL CHECK (level > 0),
+    level integer NOT NULL CHECK (level >= 4),
     hash bytea NOT NULL CHECK (length(hash) = 32),
     PRIMARY KEY (tree_size, level)
 );
@@ -126,7 +126,7 @@ def _expected() -> set[tuple[str, str, str, str]]:
                   ("entries_kind", ("INDEX entries_kind", "kind"))])
     rows += table("nodes", [("tree_size", "bigint not null"), ("level", "integer not null"),
                             ("hash", "bytea not null")],
-                  [("nodes_level_check", "CHECK ((level > 0))"), ("nodes_hash_check", "CHECK ((length(hash) = 32))"),
+                  [("nodes_level_check", "CHECK ((level >= 4))"), ("nodes_hash_check", "CHECK ((length(hash) = 32))"),
                    ("nodes_pkey", "PRIMARY KEY (tree_size, level)")],
                   [("nodes_pkey", ("UNIQUE INDEX nodes_pkey", "tree_size, level"))])
     rows += table("checkpoints", [("size", "bigint not null"), ("root", "bytea not null"),
@@ -199,7 +199,7 @@ class PostgresStore(LogStore):
                 db.execute(f"INSERT INTO {SCHEMA}.entries(seq, time, kind, decision, subjects, body, leaf) "
                            "VALUES (%s,%s,%s,%s,%s,%s,%s)", (seq, columns["time"], columns["kind"],
                                                              columns.get("decision"), columns["subjects"], body, leaf))
-                nodes = closed_subtrees(seq - 1, leaf, self.subtree)
+                nodes = closed_subtrees(seq - 1, self)
                 if nodes:
                     with db.cursor() as cur:
                         cur.executemany(f"INSERT INTO {SCHEMA}.nodes(tree_size, level, hash) VALUES (%s,%s,%s)",
@@ -233,16 +233,15 @@ class PostgresStore(LogStore):
     def size(self) -> int:
         return self._db.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {SCHEMA}.entries").fetchone()[0]
 
-    def subtree(self, level: int, index: int) -> bytes:
-        if level == 0:
-            row = self._db.execute(f"SELECT leaf FROM {SCHEMA}.entries WHERE seq = %s", (index + 1,)).fetchone()
-        else:
-            row = self._db.execute(f"SELECT hash FROM {SCHEMA}.nodes WHERE tree_size = %s AND level = %s",
-                                   ((index + 1) << level, level)).fetchone()
-        if row is None:
-            raise LogStoreError(f"{self.where}: the hash of subtree {level}/{index} is missing "
-                                "(run `mlgov log verify`)")
-        return bytes(row[0])
+    def leaves(self, start: int, stop: int) -> list[bytes]:
+        rows = self._db.execute(f"SELECT leaf FROM {SCHEMA}.entries WHERE seq > %s AND seq <= %s ORDER BY seq",
+                                (start, stop)).fetchall()
+        return [bytes(leaf) for (leaf,) in rows]
+
+    def stored_node(self, level: int, index: int) -> bytes | None:
+        row = self._db.execute(f"SELECT hash FROM {SCHEMA}.nodes WHERE tree_size = %s AND level = %s",
+                               ((index + 1) << level, level)).fetchone()
+        return bytes(row[0]) if row else None
 
     def nodes(self) -> Iterator[tuple[int, int, bytes]]:
         with self._db.cursor() as cur:

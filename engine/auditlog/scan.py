@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from . import merkle
+from .store import TILE
 
 PARALLEL_FROM = 200_000  # below this, worker start-up costs more than it saves
 CHUNK = 100_000
@@ -52,11 +53,11 @@ def check_row(row: tuple, fail: Callable[[str], None]) -> None:
     if entry.get("seq") != seq:
         fail(f"row {seq} holds entry {entry.get('seq')} (reordered or altered)")
     get = entry.get
-    found = {"kind": get("kind"), "decision": get("decision"), "time": get("time")}
-    stored = {"kind": row[3], "decision": row[4], "time": row[5]}
-    if found != stored or subjects_column(entry) != row[6]:
-        found["subjects"], stored["subjects"] = subjects_column(entry), row[6]
-        edited = [name for name in ("time", "kind", "decision", "subjects") if found[name] != stored[name]]
+    if get("kind") != row[3] or get("decision") != row[4] or get("time") != row[5] or subjects_column(entry) != row[6]:
+        found = (get("time"), get("kind"), get("decision"), subjects_column(entry))
+        stored = (row[5], row[3], row[4], row[6])
+        edited = [name for name, a, b in zip(("time", "kind", "decision", "subjects"), found, stored, strict=True)
+                  if a != b]
         fail(f"entry {seq}: column {', '.join(edited)} differs from the entry (edited)")
 
 
@@ -130,7 +131,7 @@ def _compare_nodes(store: Any, out: Scan) -> None:
     stored: dict[int, list[tuple[int, bytes]]] = {}
     for tree_size, level, digest in store.nodes():
         stored.setdefault(level, []).append((tree_size, digest))
-    for level in sorted(set(stored) | set(range(1, len(out.levels)))):
+    for level in sorted(set(stored) | set(range(TILE, len(out.levels)))):
         computed = out.levels[level] if level < len(out.levels) else []
         have = stored.get(level, [])
         sizes = [(i + 1) << level for i in range(len(computed))]

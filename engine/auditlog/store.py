@@ -2,8 +2,9 @@
 checkpoints, a schema audit) so that SQLite (one file, no server) and PostgreSQL (one log shared
 by an organisation's CI runners) back the same log.
 
-Each store keeps, beside the entries, the hash of every complete subtree (``nodes``: level >= 1,
-keyed by the tree size at which it closed), so that roots and proofs cost O(log n) reads."""
+Each store keeps, beside the entries, the hash of every complete subtree of 16 leaves or more
+(``nodes``, keyed by the tree size at which it closed and its level), so that roots and proofs
+cost O(log n) reads; smaller subtrees are recomputed from at most 8 stored leaves."""
 
 from __future__ import annotations
 
@@ -68,8 +69,25 @@ class LogStore(ABC):
     def size(self) -> int: ...
 
     @abstractmethod
+    def leaves(self, start: int, stop: int) -> list[bytes]:
+        """The stored leaf hashes of leaves [start, stop) (entries start + 1 .. stop)."""
+
+    @abstractmethod
+    def stored_node(self, level: int, index: int) -> bytes | None:
+        """A stored subtree hash (level >= TILE)."""
+
     def subtree(self, level: int, index: int) -> bytes:
-        """Hash of the leaves [index * 2**level, (index + 1) * 2**level)."""
+        """Hash of the leaves [index * 2**level, (index + 1) * 2**level): stored from level TILE
+        up; below, recomputed from at most 2**(TILE-1) stored leaves (one query), as tiles do."""
+        if level < TILE:
+            leaves = self.leaves(index << level, (index + 1) << level)
+            digest = merkle.root(leaves) if len(leaves) == 1 << level else None
+        else:
+            digest = self.stored_node(level, index)
+        if digest is None:
+            raise LogStoreError(f"{self.where}: the hash of subtree {level}/{index} is missing "
+                                "(run `mlgov log verify`)")
+        return digest
 
     @abstractmethod
     def nodes(self) -> Iterator[tuple[int, int, bytes]]:
@@ -114,14 +132,26 @@ class LogStore(ABC):
         pass
 
 
-def closed_subtrees(leaf_index: int, leaf: bytes, subtree: Callable[[int, int], bytes]) -> list[tuple[int, int, bytes]]:
-    """The subtrees that adding leaf ``leaf_index`` completes: (level, index, hash)."""
-    out = []
-    level, index, digest = 0, leaf_index, leaf
-    while index & 1:
-        digest = merkle.node_hash(subtree(level, index - 1), digest)
-        level, index = level + 1, index >> 1
+TILE = 4  # subtrees of 16 leaves and more are stored; smaller ones are recomputed from leaves
+
+
+def closed_subtrees(leaf_index: int, store: LogStore) -> list[tuple[int, int, bytes]]:
+    """The stored subtrees (level >= TILE) that appending leaf ``leaf_index`` completes, as
+    (level, index, hash); the new leaf must already be readable through ``store``."""
+    out: list[tuple[int, int, bytes]] = []
+    size, level, digest = leaf_index + 1, TILE, b""
+    while size % (1 << level) == 0:
+        index = (size >> level) - 1
+        if level == TILE:
+            digest = merkle.root(store.leaves(index << TILE, size))
+        else:
+            left = store.stored_node(level - 1, 2 * index)
+            if left is None:
+                raise LogStoreError(f"{store.where}: the hash of subtree {level - 1}/{2 * index} is missing "
+                                    "(run `mlgov log verify`)")
+            digest = merkle.node_hash(left, digest)
         out.append((level, index, digest))
+        level += 1
     return out
 
 
@@ -138,7 +168,7 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_kind ON entries(kind);
 CREATE TABLE IF NOT EXISTS nodes (
     tree_size INTEGER NOT NULL,
-    level INTEGER NOT NULL CHECK (level > 0),
+    level INTEGER NOT NULL CHECK (level >= 4),
     hash BLOB NOT NULL CHECK (length(hash) = 32),
     PRIMARY KEY (tree_size, level)
 ) STRICT, WITHOUT ROWID;
@@ -222,7 +252,7 @@ class SQLiteStore(LogStore):
             db.execute("INSERT INTO entries(seq, time, kind, decision, subjects, body, leaf) VALUES (?,?,?,?,?,?,?)",
                        (seq, columns["time"], columns["kind"], columns.get("decision"), columns["subjects"],
                         body, leaf))
-            nodes = closed_subtrees(seq - 1, leaf, self.subtree)
+            nodes = closed_subtrees(seq - 1, self)
             db.executemany("INSERT INTO nodes(tree_size, level, hash) VALUES (?,?,?)",
                            [((index + 1) << level, level, digest) for level, index, digest in nodes])
             back = db.execute("SELECT body FROM entries WHERE seq = ?", (seq,)).fetchone()
@@ -264,15 +294,14 @@ class SQLiteStore(LogStore):
         (n,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()
         return n
 
-    def subtree(self, level: int, index: int) -> bytes:
-        if level == 0:
-            row = self._db.execute("SELECT leaf FROM entries WHERE seq = ?", (index + 1,)).fetchone()
-        else:
-            row = self._db.execute("SELECT hash FROM nodes WHERE tree_size = ? AND level = ?",
-                                   ((index + 1) << level, level)).fetchone()
-        if row is None:
-            raise LogStoreError(f"{self.path}: the hash of subtree {level}/{index} is missing (run `mlgov log verify`)")
-        return bytes(row[0])
+    def leaves(self, start: int, stop: int) -> list[bytes]:
+        rows = self._db.execute("SELECT leaf FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq", (start, stop))
+        return [bytes(leaf) for (leaf,) in rows]
+
+    def stored_node(self, level: int, index: int) -> bytes | None:
+        row = self._db.execute("SELECT hash FROM nodes WHERE tree_size = ? AND level = ?",
+                               ((index + 1) << level, level)).fetchone()
+        return bytes(row[0]) if row else None
 
     def nodes(self) -> Iterator[tuple[int, int, bytes]]:
         for tree_size, level, digest in self._db.execute("SELECT tree_size, level, hash FROM nodes "
