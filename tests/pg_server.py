@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,24 +26,26 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory):
+def pg_server():
     if os.geteuid() != 0:
         pytest.skip("the PostgreSQL tests start a cluster as the postgres user, which needs root (CI runs as root)")
     if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
         pytest.fail("PostgreSQL is not installed: run `bash scripts/postgres.sh install` (scripts/test.sh does)")
     pytest.importorskip("psycopg", reason="install the test extra: pip install '.[test]'")
-    base = tmp_path_factory.mktemp("pg")
+    # not under pytest's temporary directory: pytest resets its parent to mode 0700, and the
+    # postgres user must reach the data directory
+    base = Path(tempfile.mkdtemp(prefix="mlgov-pg-"))
     base.chmod(0o755)
-    for parent in base.parents:  # the postgres user must reach the data directory
-        if parent == Path("/tmp") or parent == Path("/"):
-            break
-        parent.chmod(parent.stat().st_mode | 0o005)
     data = base / "data"
     port = _free_port()
     # fsync off: a throwaway cluster; what the tests kill is the client, never the server
     env = {**os.environ, "MLGOV_PG_OPTIONS": "-c fsync=off -c max_connections=50"}
-    url = subprocess.run(["bash", str(SCRIPT), "start", str(data), str(port)], check=True, capture_output=True,
-                         text=True, env=env).stdout.strip()
+    started = subprocess.run(["bash", str(SCRIPT), "start", str(data), str(port)], capture_output=True, text=True,
+                             env=env)
+    if started.returncode:
+        log = data / "server.log"
+        pytest.fail(f"could not start PostgreSQL: {started.stderr.strip()} {log.read_text() if log.exists() else ''}")
+    url = started.stdout.strip()
     yield url
     subprocess.run(["bash", str(SCRIPT), "stop", str(data)], check=False, capture_output=True)
     shutil.rmtree(base, ignore_errors=True)
