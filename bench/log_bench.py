@@ -2,7 +2,8 @@
 durable transaction), then a log of 1,000,000 entries with a signed checkpoint every 1,000:
 full verify, and inclusion and consistency proofs (which read O(log n) stored subtrees).
 
-Run: .venv/bin/python bench/log_bench.py [--entries N] [--postgresql URL]   (a few minutes)
+Run: .venv/bin/python bench/log_bench.py [--entries N (0: appends only)] [--dir DIR] [--postgresql URL]
+(a few minutes)
 """
 
 from __future__ import annotations
@@ -146,6 +147,8 @@ def main() -> None:
             print(f"PostgreSQL appends/s, four processes at once: "
                   f"{concurrent_appends_per_second(args.postgresql):.0f}")
         n = args.entries
+        if not n:
+            return
         start = time.perf_counter()
         log = build_large_log(tmp, n, 1_000, signer)
         print(f"built a log of {n:,} entries in {time.perf_counter() - start:.1f} s "
