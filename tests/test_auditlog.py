@@ -348,3 +348,54 @@ def test_proofs_from_stored_subtrees_equal_proofs_from_all_leaves(tmp_path):
             assert merkle.consistency_path(m, n, mth) == merkle.consistency_proof(leaves, m)
     stored = [(size, level) for size, level, _ in log.store.nodes()]
     assert stored == [(16, 4), (32, 4), (32, 5), (48, 4), (64, 4), (64, 5), (64, 6)]
+
+
+V1_SCHEMA = """
+CREATE TABLE entries (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, kind TEXT NOT NULL, decision TEXT,
+    subjects TEXT NOT NULL, body BLOB NOT NULL, leaf BLOB NOT NULL);
+CREATE INDEX entries_kind ON entries(kind);
+CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, envelope TEXT NOT NULL);
+"""
+
+
+def test_a_log_from_the_previous_schema_is_refused_then_migrated(cli, tmp_path):
+    """Schema 1 (mlgov before issue 15): rows and DSSE checkpoints as that version wrote them."""
+    import rfc8785
+
+    from mlgov.auditlog.log import CHECKPOINT_TYPE
+    from mlgov.signing import dsse
+
+    signer = _key(tmp_path)
+    db_path = tmp_path / "old.db"
+    db = sqlite3.connect(db_path)
+    db.executescript(V1_SCHEMA)
+    acc = merkle.Accumulator()
+    for seq in range(1, 21):
+        entry = {"seq": seq, "time": "2026-11-01T00:00:00.000000Z", "kind": "gate",
+                 "subjects": [{"name": f"m{seq}"}], "decision": "pass", "packs": [], "actor": {"user": "u"}}
+        body = rfc8785.dumps(entry)
+        db.execute("INSERT INTO entries VALUES (?,?,?,?,?,?,?)",
+                   (seq, entry["time"], "gate", "pass", json.dumps([f"m{seq}"]), body, merkle.leaf_hash(body)))
+        acc.add(merkle.leaf_hash(body))
+        if seq % 10 == 0:
+            head = {"origin": "mlgov-audit-log:old.db", "size": seq, "root_hash": acc.root().hex(),
+                    "time": entry["time"]}
+            db.execute("INSERT INTO checkpoints VALUES (?,?,?)",
+                       (seq, acc.root(), json.dumps(dsse.sign(rfc8785.dumps(head), CHECKPOINT_TYPE, signer))))
+    db.commit()
+    db.close()
+    key = tmp_path / "logkey.pem"
+    pub = tmp_path / "logkey.pub.pem"
+    from mlgov.auditlog.store import LogStoreError
+
+    with pytest.raises(LogStoreError, match="refusing to append: table 'entries' was not created by mlgov"):
+        AuditLog.open(db_path).append("gate", [], "pass")
+    found = problems(cli("log", "verify", "--log", db_path, "--key", pub, "--json"))
+    assert "schema: table 'meta' is missing" in found
+    done = cli("log", "migrate", "--log", db_path, "--key", key)
+    assert done.exit_code == 0 and done.stdout.startswith("migrated 20 entries and 2 checkpoints"), done.stderr
+    assert cli("log", "verify", "--log", db_path, "--key", pub).exit_code == 0
+    log = AuditLog.open(db_path)
+    assert log.origin == "mlgov-audit-log:old.db" and log.store.last_checkpoint().note.startswith(log.origin)
+    log.append("gate", [{"name": "new"}], "pass")  # the gate appends again
+    assert (tmp_path / "old.db.v1").is_file()

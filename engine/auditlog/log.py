@@ -154,8 +154,13 @@ class AuditLog:
         caller saved or a witness published, and entries no checkpoint signs."""
         check = LogCheck()
         store = self.store
-        for problem in store.foreign_objects():
+        schema = store.foreign_objects()
+        for problem in schema:
             check.fail(f"schema: {problem}")
+        if any(p.endswith(" is missing") and p.startswith("table ") for p in schema):
+            check.fail("mlgov's tables are incomplete: nothing more can be checked (a log from an earlier mlgov? "
+                       "`mlgov log migrate`)")
+            return check
         if store.meta("origin") is None:
             check.fail("schema: the log has no origin (meta table emptied?)")
         publics = [k.key if isinstance(k, TrustedKey) else k for k in keys]

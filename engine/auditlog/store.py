@@ -330,7 +330,10 @@ class SQLiteStore(LogStore):
         return StoredCheckpoint(row[0], bytes(row[1]), row[2], row[3]) if row else None
 
     def meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:  # no meta table: a log from before schema 2, or damaged
+            return None
         return row[0] if row else None
 
     def close(self) -> None:

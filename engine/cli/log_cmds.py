@@ -188,6 +188,23 @@ def log_witness_cmd(log_path: str | None, keys: tuple[Path, ...], trust_file: Pa
     click.echo(publish(log, location, [k.key for k in _trusted_keys(keys, trust_file, "log witness")]))
 
 
+@log_group.command("migrate")
+@_log_option
+@click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The private key that signed the log's checkpoints (it signs their C2SP notes).")
+@click.option("--key-passphrase-env", default="MLGOV_KEY_PASSPHRASE", show_default=True)
+def log_migrate_cmd(log_path: str | None, key_path: Path, key_passphrase_env: str) -> None:
+    """Carry a SQLite log written by an earlier mlgov into the current schema (intact logs only)."""
+    from ..auditlog.log import ENV_VAR, is_url
+    from ..auditlog.migrate import migrate
+    from ..signing.keys import load_signer
+
+    where = log_path or os.environ.get(ENV_VAR)
+    if not where or is_url(where) or not Path(where).is_file():
+        raise MlgovError(f"{where}: log migrate needs an existing SQLite log file")
+    click.echo(migrate(Path(where), load_signer(key_path, key_passphrase_env)))
+
+
 @log_group.command("prove")
 @click.argument("seq", type=int)
 @_log_option
