@@ -388,7 +388,7 @@ def test_a_log_from_the_previous_schema_is_refused_then_migrated(cli, tmp_path):
     pub = tmp_path / "logkey.pub.pem"
     from mlgov.auditlog.store import LogStoreError
 
-    with pytest.raises(LogStoreError, match="refusing to append: table 'entries' was not created by mlgov"):
+    with pytest.raises(LogStoreError, match="refusing to append: table 'checkpoints' was not created by mlgov"):
         AuditLog.open(db_path).append("gate", [], "pass")
     found = problems(cli("log", "verify", "--log", db_path, "--key", pub, "--json"))
     assert "schema: table 'meta' is missing" in found
