@@ -98,6 +98,9 @@ def test_query_filters(cli, logged):
     assert seqs("--kind", "waiver") == []
     assert seqs("--since", "2000-01-01", "--limit", "2") == [2, 3]
     assert seqs("--until", "2000-01-01") == []
+    assert seqs("--limit", "2") == [2, 3]  # unfiltered: only the newest rows are read
+    shown = cli("log", "show", "--log", logged["db"], "--limit", "5", "--json").json()
+    assert [e["seq"] for e in shown] == [1, 2, 3]
 
 
 def test_a_changed_entry_is_detected(cli, logged):

@@ -143,8 +143,8 @@ class AuditLog:
         return envelope
 
     # -- reading ---------------------------------------------------------------------------
-    def entries(self) -> Iterator[dict[str, Any]]:
-        for stored in self.store.entries(start=1):
+    def entries(self, start: int = 1) -> Iterator[dict[str, Any]]:
+        for stored in self.store.entries(start=max(start, 1)):
             yield json.loads(stored.body)
 
     def verify(self, keys: Sequence[TrustedKey], trusted: dict | str | None = None,

@@ -112,7 +112,10 @@ def log_query_cmd(log_path: str | None, subject: str | None, kind: str | None, d
     low = timeutil.to_datetime(since, "--since", None) if since else None
     high = timeutil.to_datetime(until, "--until", None) if until else None
     rows = []
-    for entry in _open_log(log_path).entries():
+    log = _open_log(log_path)
+    unfiltered = not (kind or decision or subject or low or high)
+    start = log.store.size() - limit + 1 if limit and unfiltered else 1  # `log show`: read only the newest
+    for entry in log.entries(start):
         when = timeutil.to_datetime(entry["time"], "log", None)
         names = [s.get("name", "") for s in entry["subjects"]]
         names += [s.get("digest", {}).get("sha256", "") for s in entry["subjects"]]
