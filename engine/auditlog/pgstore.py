@@ -98,13 +98,14 @@ SELECT 'event trigger', evtname::text, '', '' FROM pg_event_trigger
 # What can act on an INSERT (and so censor or rewrite an entry as it is written): checked on
 # every append; the full description once per connection, and by every checkpoint and verify.
 _ACTS_ON_WRITES = """
-WITH rel AS (SELECT oid FROM pg_class WHERE relnamespace = %(schema)s::regnamespace)
-SELECT 1 FROM pg_trigger WHERE tgrelid IN (SELECT oid FROM rel) AND NOT tgisinternal
-UNION ALL SELECT 1 FROM pg_rewrite WHERE ev_class IN (SELECT oid FROM rel)
-UNION ALL SELECT 1 FROM pg_policy WHERE polrelid IN (SELECT oid FROM rel)
-UNION ALL SELECT 1 FROM pg_class WHERE oid IN (SELECT oid FROM rel) AND relrowsecurity
+SELECT 1 FROM pg_trigger WHERE tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = %(schema)s::regnamespace)
+   AND NOT tgisinternal
+UNION ALL SELECT 1 FROM pg_rewrite WHERE ev_class IN
+   (SELECT oid FROM pg_class WHERE relnamespace = %(schema)s::regnamespace)
+UNION ALL SELECT 1 FROM pg_policy WHERE polrelid IN
+   (SELECT oid FROM pg_class WHERE relnamespace = %(schema)s::regnamespace)
+UNION ALL SELECT 1 FROM pg_class WHERE relnamespace = %(schema)s::regnamespace AND relrowsecurity
 UNION ALL SELECT 1 FROM pg_event_trigger
-LIMIT 1
 """
 _FIRST = ("trigger", "rule", "policy", "event trigger", "function", "child table", "view")
 
@@ -184,30 +185,39 @@ class PostgresStore(LogStore):
         return describe_differences(found, _EXPECTED, _FIRST)
 
     def append(self, build: Build) -> int:
+        """Three round trips in pipeline mode: lock + next seq + write-acting objects; insert +
+        read back; commit."""
         db = self._db
+        acts = _ACTS_ON_WRITES.replace("%(schema)s", f"'{SCHEMA}'")
         try:
             with db.transaction():
-                db.execute(f"LOCK TABLE {SCHEMA}.entries IN EXCLUSIVE MODE")
-                if not self._schema_checked or db.execute(_ACTS_ON_WRITES, {"schema": SCHEMA}).fetchone():
+                with db.pipeline():
+                    db.execute(f"LOCK TABLE {SCHEMA}.entries IN EXCLUSIVE MODE")
+                    head = db.execute(f"SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM {SCHEMA}.entries), "
+                                      f"EXISTS ({acts})")
+                seq, acting = head.fetchone()
+                if acting or not self._schema_checked:
                     foreign = self.foreign_objects()
                     if foreign:
                         raise LogStoreError(f"{self.where}: refusing to append: {foreign[0]}")
                     self._schema_checked = True
-                seq = db.execute(f"SELECT COALESCE(MAX(seq), 0) + 1 FROM {SCHEMA}.entries").fetchone()[0]
                 body, columns = build(seq)
                 leaf = merkle.leaf_hash(body)
-                db.execute(f"INSERT INTO {SCHEMA}.entries(seq, time, kind, decision, subjects, body, leaf) "
-                           "VALUES (%s,%s,%s,%s,%s,%s,%s)", (seq, columns["time"], columns["kind"],
-                                                             columns.get("decision"), columns["subjects"], body, leaf))
+                with db.pipeline():
+                    db.execute(f"INSERT INTO {SCHEMA}.entries(seq, time, kind, decision, subjects, body, leaf) "
+                               "VALUES (%s,%s,%s,%s,%s,%s,%s)", (seq, columns["time"], columns["kind"],
+                                                                 columns.get("decision"), columns["subjects"], body,
+                                                                 leaf))
+                    back = db.execute(f"SELECT body FROM {SCHEMA}.entries WHERE seq = %s", (seq,))
+                stored = back.fetchone()
+                if stored is None or bytes(stored[0]) != body:
+                    raise LogStoreError(f"{self.where}: entry {seq} did not stay written (something removed or "
+                                        "rewrote it inside the transaction)")
                 nodes = closed_subtrees(seq - 1, self)
                 if nodes:
                     with db.cursor() as cur:
                         cur.executemany(f"INSERT INTO {SCHEMA}.nodes(tree_size, level, hash) VALUES (%s,%s,%s)",
                                         [((index + 1) << level, level, digest) for level, index, digest in nodes])
-                back = db.execute(f"SELECT body FROM {SCHEMA}.entries WHERE seq = %s", (seq,)).fetchone()
-                if back is None or bytes(back[0]) != body:
-                    raise LogStoreError(f"{self.where}: entry {seq} did not stay written (something removed or "
-                                        "rewrote it inside the transaction)")
         except self._errors as exc:
             raise self._fail("append to the audit log", exc) from None
         return seq
