@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/install-browser.sh
+bash scripts/install-consumers.sh
 .venv/bin/ruff check engine tests bench
 exec .venv/bin/python -m pytest -q "$@"
