@@ -171,8 +171,8 @@ def verify_cmd(verdict: Path, keys: tuple[Path, ...], trust_file: Path | None, a
 
 @main.command("report")
 @click.argument("verdict", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["html", "md", "json", "sarif", "junit", "oscal"]),
-              default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "md", "json", "sarif", "junit", "oscal"]),
+              default="html", show_default=True, help="pdf: the HTML report printed by headless Chromium.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
 @click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Trusted public key: the report says the signature verified, and with which key.")
@@ -187,6 +187,20 @@ def report_cmd(verdict: Path, fmt: str, output: Path | None, keys: tuple[Path, .
     from ..reports.render import render
 
     trusted = _trusted_keys(keys, trust_file, "report") if (keys or trust_file) else []
+    if fmt == "pdf":
+        from ..reports.pdf import browser, html_to_pdf
+
+        browser()  # refuse before any work when there is nothing to print with
+        data = html_to_pdf(render(load_context(verdict, trusted, document), "html"))
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            tmp = output.with_name(output.name + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(output)
+            click.echo(f"wrote {output}")
+        return
     text = render(load_context(verdict, trusted, document), fmt)
     if output is None:
         sys.stdout.write(text)

@@ -22,7 +22,10 @@ border:2px solid #c62828}.verdict{font-size:1.5rem;font-weight:700}.muted{color:
 .s-violated{background:#fdecea;color:#b71c1c;font-weight:600}.s-waived{background:#fff4e5;color:#8a5300}
 .s-satisfied{background:#e6f4ea;color:#1b5e20}.s-not_assessed{background:#f4f4f4;color:#555}
 .s-not_applicable{color:#777}.sev-critical,.sev-high{color:#b71c1c;font-weight:600}.sev-medium{color:#8a5300}
-.blocking{font-weight:700;color:#b71c1c}.warn{color:#b71c1c;font-weight:600}ul.evidence{margin:0;padding-left:1rem}
+.blocking{font-weight:700;color:#b71c1c}.warn{color:#b71c1c;font-weight:600}.note{font-size:.92rem}td.subject{min-width:9em}
+tr.evidence-row td{background:#fafafa;font-size:.8rem;border-top:none}
+.label{font-weight:600;color:#555;margin-right:.4rem}
+#lineage-edges{font-size:.8rem}tbody.finding{break-inside:avoid;page-break-inside:avoid}ul.evidence{margin:0;padding-left:1rem}
 pre{background:#f7f7f7;border:1px solid #ddd;padding:.6rem;font-size:.75rem;white-space:pre-wrap}
 .lineage{overflow-x:auto}.lineage svg{max-width:100%;height:auto}
 section{break-inside:auto}h2,h3{break-after:avoid;page-break-after:avoid}
@@ -72,9 +75,10 @@ def render(ctx: ReportContext) -> str:
     out.append(_findings(ctx))
     if ctx.document is not None:
         highlight = {f["subject"] for f in p["findings"] if not f["waived"] and f["severity"] != "info"}
-        out.append("<h2>Lineage</h2><p class='muted'>Read left to right: data, training runs, models, deployments. "
-                   "Artifacts with open findings are outlined in red.</p><div class='lineage'>"
-                   + lineage_svg(ctx.document, highlight) + "</div>")
+        out.append("<section class='keep'><h2>Lineage</h2><p class='muted'>Read left to right: data, training runs, "
+                   "models, released artifacts and deployments. Artifacts with open findings are outlined in red; "
+                   "every relation is listed in the table below.</p><div class='lineage'>"
+                   + lineage_svg(ctx.document, highlight) + "</div></section>" + _edges(ctx.document))
         out.append(_approvals(ctx.document))
     else:
         out.append("<h2>Lineage and approvals</h2><p class='muted'>Not shown: the canonical document was not given "
@@ -103,7 +107,7 @@ def _controls(ctx: ReportContext) -> str:
                     + f"<td class='{'blocking' if blocking else ''}'>{blocking}</td></tr>")
     rows.append("</tbody></table>")
     if view.out_of_scope:
-        rows.append(f"<p id='out-of-scope'>Not applicable (outside the model's regulatory scope): "
+        rows.append(f"<p id='out-of-scope' class='note'>Not applicable (outside the model's regulatory scope): "
                     f"{e(', '.join(view.out_of_scope))}. Their controls are not assessed here and carry no "
                     "findings.</p>")
     for regime, controls in view.regimes.items():
@@ -123,11 +127,27 @@ def _regime_name(regime: str) -> str:
 
 
 def _evidence(fv: FindingView) -> str:
-    items = []
+    """One line per (document field, input file): the places in the file share their prefix."""
+    grouped: dict[tuple[str, str], list[str]] = {}
     for x in fv.evidence:
-        where = (f"{ident(x.path)} at <code>{e(x.at)}</code>" if x.path else "derived by mlgov")
-        items.append(f"<li><code>{e(x.pointer)}</code> from {where}</li>")
+        grouped.setdefault((x.pointer, x.path), []).append(x.at)
+    items = []
+    for (pointer, path), ats in grouped.items():
+        if not path:
+            items.append(f"<li><code>{e(pointer)}</code>: derived by mlgov</li>")
+            continue
+        items.append(f"<li><code>{e(pointer)}</code> from {ident(path)} at <code>{e(_places(ats))}</code></li>")
     return "<ul class='evidence'>" + "".join(items) + "</ul>"
+
+
+def _places(ats: list[str]) -> str:
+    """["/a/b/x", "/a/b/y"] -> "/a/b/{x, y}"."""
+    if len(ats) == 1:
+        return ats[0]
+    prefix = ats[0].rsplit("/", 1)[0] + "/"
+    if all(a.startswith(prefix) and "/" not in a[len(prefix):] for a in ats):
+        return prefix + "{" + ", ".join(a[len(prefix):] for a in ats) + "}"
+    return ", ".join(ats)
 
 
 def _findings(ctx: ReportContext) -> str:
@@ -137,7 +157,7 @@ def _findings(ctx: ReportContext) -> str:
     out = ["<h2>Findings</h2><p class='muted'>Each finding once, with the in-scope controls it touches. Evidence: "
            "the field of the canonical document, and the input file (relative to the release bundle) and place in "
            "it that stated the fact.</p><table id='findings'>"
-           + _thead("#", "severity", "rule", "subject", "finding", "controls", "evidence")]
+           + _thead("#", "severity", "rule", "subject", "finding", "controls").removesuffix("<tbody>")]
     for fv in view.findings:
         f = fv.finding
         sev = f["severity"] + (f" (waived: {f['waiver']})" if f["waived"] else "")
@@ -145,13 +165,22 @@ def _findings(ctx: ReportContext) -> str:
         controls = "<br>".join(ident(c.replace(ORG_POLICY + ":", "Organisation policy: ")) for c in fv.controls) \
             or "—"
         if fv.out_of_scope:
-            controls += f"<div class='muted'>not applicable: {e(', '.join(fv.out_of_scope))}</div>"
-        out.append(f"<tr class='finding' id='{fv.number}'><td class='nw'>{fv.number}</td>"
+            controls += "<div class='muted'>not applicable: " + ", ".join(ident(c) for c in fv.out_of_scope) + "</div>"
+        out.append(f"<tbody class='finding' id='{fv.number}'><tr><td class='nw' rowspan='2'>{fv.number}</td>"
                    f"<td class='sev-{f['severity']}'>{e(sev)}{block}</td><td class='nw'>{e(f['rule'])}</td>"
-                   f"<td>{ident(f['subject'])}</td><td>{e(f['message'])}</td><td>{controls}</td>"
-                   f"<td>{_evidence(fv)}</td></tr>")
-    out.append("</tbody></table>")
+                   f"<td class='subject'>{ident(f['subject'])}</td><td>{e(f['message'])}</td><td>{controls}</td></tr>"
+                   f"<tr class='evidence-row'><td colspan='5'><span class='label'>Evidence</span>{_evidence(fv)}</td>"
+                   "</tr></tbody>")
+    out.append("</table>")
     return "\n".join(out)
+
+
+def _edges(document: dict[str, Any]) -> str:
+    edges = document.get("lineage", {}).get("edges", [])
+    rows = [f"<tr><td>{ident(x['from'])}</td><td class='nw'>{e(x['type'].replace('_', ' '))}</td>"
+            f"<td>{ident(x['to'])}</td></tr>" for x in edges]
+    return ("<table id='lineage-edges'>" + _thead("from", "relation", "to") + "".join(rows) + "</tbody></table>"
+            if rows else "")
 
 
 def _approvals(document: dict[str, Any]) -> str:
