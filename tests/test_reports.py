@@ -200,3 +200,27 @@ def test_gate_refreshes_the_model_card(cli, verdicts, tmp_path):
     assert result.exit_code == 1
     card = (tmp_path / "docs" / "model-card.md").read_text()
     assert "# Model card: cxr-triage 2.1.0" in card and "LIC-002 dataset:imagenet-1k" in card
+
+
+def test_the_verification_script_printed_in_the_report_works(verdicts, tmp_path):
+    """The report tells a regulator to run check.py: it must verify a real verdict and reject a forgery."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from mlgov.reports.verify_howto import SCRIPT
+
+    script = tmp_path / "check.py"
+    script.write_text(SCRIPT)
+    verdict, _ = verdicts["pass"]
+    subjects = {s["digest"]["sha256"] for s in json.loads(__import__("base64").b64decode(
+        json.loads(verdict.read_text())["payload"]))["subject"]}
+    artifact = next(p for p in (BUNDLES / "credit-risk-pd").rglob("*") if p.is_file()
+                    and hashlib.sha256(p.read_bytes()).hexdigest() in subjects)
+    ok = subprocess.run([sys.executable, str(script), str(verdict), str(verdicts["pub"]), str(artifact)],
+                        capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and ok.stdout.startswith("PASSED"), ok.stderr
+    manifest = str(BUNDLES / "credit-risk-pd" / "mlgov.yaml")
+    other = subprocess.run([sys.executable, str(script), str(verdict), str(verdicts["pub"]), manifest],
+                           capture_output=True, text=True, check=False)
+    assert other.returncode != 0 and "artifact is not a subject" in other.stderr
