@@ -180,3 +180,30 @@ def test_junit_fails_only_blocking_rules_and_keeps_names_stable(example_verdicts
         assert all(re.fullmatch(r"[A-Z]+-\d+", n) for n in cases)  # the rule id alone
     assert names["credit-risk-pd"] == names["chest-xray-triage"]  # same rules ran: same test names
     ET.fromstring(render(load_context(verdicts["credit-risk-pd"], []), "junit"))
+
+
+control = st.sampled_from(sorted({f"{c.regime}:{c.id}" for cat in catalogs() for c in cat.controls}))
+entry = st.fixed_dictionaries({
+    "artifact": st.from_regex(r"[a-z]{3,8}@[0-9]\.[0-9]", fullmatch=True),
+    "action": st.sampled_from(("purge", "hold", "review", "archive", "keep")),
+    "reason": st.just("generated"), "rule": st.just("RET-001"), "owner": st.sampled_from((None, "A. Owner")),
+    "regulations": st.lists(control, unique=True, max_size=6),
+    "regulatory_scope": st.lists(st.sampled_from(REGIMES), unique=True),
+    "subjects": st.just([])})
+
+
+@settings(max_examples=40, deadline=None)
+@given(entries=st.lists(entry, max_size=5, unique_by=lambda x: x["artifact"]))
+def test_plan_renderings_show_only_in_scope_regulations(entries):
+    from mlgov.reports import plan
+
+    predicate = {"timeVerified": "2026-11-24T00:00:00Z", "policy": {"digest": {"sha256": "0" * 64}}, "packs": [],
+                 "inventory": "inv.jsonl", "entries": entries, "failures": [],
+                 "summary": {"artifacts": len(entries), "evaluated": len(entries), "failed": 0, "actions": {}}}
+    md, html = plan.markdown(predicate), plan.html(predicate)
+    assert "NOT signed" in md and "NOT signed" in html  # no signature given: said, not implied
+    for e in entries:
+        row = next(line for line in md.splitlines() if line.startswith(f"| {e['artifact']} |"))
+        shown = {c.split(":")[0] for c in re.findall(r"[A-Z0-9-]+:[A-Za-z0-9.()-]+", row.split("|")[7])}
+        assert shown <= set(e["regulatory_scope"]), (shown, e["regulatory_scope"])
+        assert f"**{e['action']}**" in row and f"class='a-{e['action']}'>{e['action']}<" in html
