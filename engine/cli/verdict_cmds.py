@@ -85,9 +85,9 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
     evaluate (nothing is written).
     """
     from ..evaluation.waivers import load_waivers
+    from ..reports.terminal import console_for_stdout, gate_markdown, print_gate
     from ..signing.keys import load_signer
     from ..verdict.gate import gate, write_atomically
-    from ..verdict.summary import markdown, print_gate
 
     log = None
     if log_path is not None:
@@ -122,11 +122,11 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
     if as_json:
         _write_json({**result.summary(), "verdict": str(out)}, None)
     else:
-        print_gate(result, str(out), Console(highlight=False))
+        print_gate(result, str(out), console_for_stdout())
     target = summary_md or (Path(os.environ["GITHUB_STEP_SUMMARY"]) if os.environ.get("GITHUB_STEP_SUMMARY") else None)
     if target is not None:
         with open(target, "a", encoding="utf-8") as fh:
-            fh.write(markdown(result))
+            fh.write(gate_markdown(result))
     if not result.passed:
         raise SystemExit(1)
 
