@@ -32,7 +32,7 @@ section{break-inside:auto}h2,h3{break-after:avoid;page-break-after:avoid}
 @media print{@page{size:A4;margin:14mm 12mm}body{margin:0;max-width:none;padding:0;font-size:10pt}
 thead{display:table-header-group}tr,li,.banner,figure{break-inside:avoid;page-break-inside:avoid}
 h2,h3{break-after:avoid;page-break-after:avoid}.keep{break-inside:avoid;page-break-inside:avoid}
-a{color:inherit;text-decoration:none}.lineage{overflow:visible}pre{font-size:7.5pt}}
+a{color:inherit;text-decoration:none}code.digest{overflow-wrap:anywhere}.lineage{overflow:visible}pre{font-size:7.5pt}}
 """
 
 
@@ -68,7 +68,7 @@ def render(ctx: ReportContext) -> str:
                f"<div>{e(p['decision']['reason'])} (fails on {e(p['decision']['fail_on'])} and above).</div>"
                f"<div class='{tone}' id='verification'>{e(ctx.verification)}</div></div>")
     out.append("<h2>What this decision applies to</h2><table>" + _thead("artifact", "sha256"))
-    out += [f"<tr><td>{ident(s['name'])}</td><td><code>{e(s['digest']['sha256'])}</code></td></tr>"
+    out += [f"<tr><td>{ident(s['name'])}</td><td><code class='digest'>{e(s['digest']['sha256'])}</code></td></tr>"
             for s in ctx.statement["subject"]]
     out.append("</tbody></table>")
     out.append(_controls(ctx))
@@ -219,8 +219,8 @@ def _waivers(waivers: list[dict[str, Any]]) -> str:
 def _policy(ctx: ReportContext) -> str:
     p = ctx.predicate
     rows = ["<h2>Policy and evaluation</h2><table>" + _thead("pack", "version", "digest")]
-    rows += [f"<tr><td>{e(x['name'])}</td><td>{e(x['version'])}</td><td><code>{e(x['digest'])}</code></td></tr>"
-             for x in p["packs"]]
+    rows += [f"<tr><td>{e(x['name'])}</td><td>{e(x['version'])}</td>"
+             f"<td><code class='digest'>{e(x['digest'])}</code></td></tr>" for x in p["packs"]]
     rows.append(f"</tbody></table><p>Policy digest <code>sha256:{e(p['policy']['digest']['sha256'])}</code>; engine "
                 f"{e(p['evaluation']['engine'].get('version', ''))}; canonical document "
                 f"<code>sha256:{e(p['input']['document_digest']['sha256'])}</code> built from "
@@ -229,7 +229,7 @@ def _policy(ctx: ReportContext) -> str:
                 + _thead("input file", "format", "sha256"))
     root = ctx.view.source_root
     rows += [f"<tr><td>{ident(relative(x.get('path', ''), root))}</td><td>{e(x.get('format', ''))}</td>"
-             f"<td><code>{e(x.get('sha256', ''))}</code></td></tr>" for x in p["input"]["sources"]]
+             f"<td><code class='digest'>{e(x.get('sha256', ''))}</code></td></tr>" for x in p["input"]["sources"]]
     rows.append("</tbody></table>")
     return "\n".join(rows)
 

@@ -40,8 +40,10 @@ def _location(fv: FindingView, root: str, digests: dict[str, str], fallback: str
     path = relative(absolute, root) if absolute else "mlgov.yaml"
     physical: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": ROOT_ID}}
     where = locate(absolute, digests.get(absolute), at) if absolute else None
-    line, column = where or (1, 1)
+    line, column, end_line, end_column = where or (1, 1, 1, 1)
     physical["region"] = {"startLine": line, "startColumn": column}
+    if (end_line, end_column) > (line, column):
+        physical["region"].update(endLine=end_line, endColumn=end_column)
     pointer = fv.evidence[0].pointer if fv.evidence else ""
     text = f"{pointer} (from {at or 'the release record'})" if where else \
         f"{pointer} (position in the file unknown: {at or 'derived by mlgov'})"

@@ -32,11 +32,12 @@ def _tree(path: str, sha256: str) -> yaml.Node | None:
         return None
 
 
-def locate(path: str, sha256: str | None, at: str) -> tuple[int, int] | None:
-    """(line, column), both 1-based, of `at` (a JSON pointer or "line N") in the file at `path`."""
+def locate(path: str, sha256: str | None, at: str) -> tuple[int, int, int, int] | None:
+    """(start line, start column, end line, end column), 1-based, the end column being the one after
+    the value, of `at` (a JSON pointer, or "line N": that whole line unknown, column 1) in `path`."""
     match = _LINE.match(at or "")
     if match:
-        return int(match[1]), 1
+        return int(match[1]), 1, int(match[1]), 1
     if not at.startswith("/") or not sha256 or not Path(path).is_file():
         return None
     node = _tree(path, sha256)
@@ -51,4 +52,7 @@ def locate(path: str, sha256: str | None, at: str) -> tuple[int, int] | None:
             return None
     if node is None:
         return None
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    start, end = node.start_mark, node.end_mark
+    if end.line > start.line and end.column == 0:  # a block ends at the start of the next line
+        return start.line + 1, start.column + 1, end.line, 1
+    return start.line + 1, start.column + 1, end.line + 1, end.column + 1
