@@ -137,8 +137,10 @@ def test_html_report_content(cli, verdicts):
         assert f"<a href='#regime-{regime}'>" in html
     for regime in ("SR-11-7", "FDA", "21-CFR-11", "NIST-AI-RMF", "ISO-42001"):  # outside it: no findings shown
         assert f"id='regime-{regime}'" not in html and regime in html.split("id='out-of-scope'", 1)[1][:300]
-    assert "tatsu-lab/<wbr>alpaca" in html
-    evidence = "<code>/datasets/4/license</code> from <span class='id'>mlgov.yaml</span> at <code>/datasets/3/license"
+    nw = "<span class='nw'>{}</span>".format
+    assert "<wbr>".join(map(nw, ("dataset:", "tatsu-lab/", "alpaca"))) in html  # breaks after ':' '/' only
+    evidence = (f"<code>/datasets/4/license</code> from <span class='id'>{nw('mlgov.yaml')}</span> at "
+                "<code>/datasets/3/license")
     assert evidence in html  # bundle-relative file and JSON pointer
     assert html.count("<tbody class='finding'") == 9  # each finding once, however many controls it maps to
     assert "<thead>" in html and "check.py" in html and "docs/verifying-verdicts.md" not in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape as e
 from typing import Any
 
@@ -42,11 +43,10 @@ def _status(status: str, blocking: bool = False) -> str:
 
 
 def ident(text: str) -> str:
-    """An identifier that wraps only after ':' '/' '@' '-' '.' '#', never inside a word."""
-    out = e(text)
-    for ch in (":", "/", "@", "#"):
-        out = out.replace(ch, ch + "<wbr>")
-    return f"<span class='id'>{out}</span>"
+    """An identifier that may wrap only after ':', '/', '@', '#' or a space, never inside a word nor
+    at a hyphen (browsers break at '-', which split "ISO-42001" and "tatsu-lab")."""
+    parts = re.findall(r"[^:/@# ]*[:/@# ]?", text)
+    return "<span class='id'>" + "<wbr>".join(f"<span class='nw'>{e(p)}</span>" for p in parts if p) + "</span>"
 
 
 def _thead(*cols: str) -> str:
