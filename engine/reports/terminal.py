@@ -19,8 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..document.digest import document_digest
-from ..packs.model import severity_rank
 from ..verdict.gate import GateResult, blocking
+from .view import build as build_view
 
 MAX_LISTED = 10
 _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -34,27 +34,29 @@ def console_for_stdout() -> Console:
     return Console(highlight=False, soft_wrap=True, width=10_000, no_color=True)
 
 
-def finding_line(f: dict[str, Any]) -> str:
-    """One finding as one plain line (logs, grep)."""
+def finding_line(f: dict[str, Any], controls: list[str] | None = None) -> str:
+    """One finding as one plain line (logs, grep). `controls`: those to show (default: all mapped)."""
     waived = f" | waived: {f['waiver']}" if f.get("waived") else ""
+    shown = f["controls"] if controls is None else controls
     return (f"{f['severity']} | {f['rule']} | {f['subject']} | {' '.join(f['message'].split())} | "
-            f"controls: {', '.join(f['controls']) or 'none'}{waived}")
+            f"controls: {', '.join(shown) or 'none'}{waived}")
 
 
-def _finding_block(f: dict[str, Any], console: Console, mark: str = "") -> None:
+def _finding_block(f: dict[str, Any], console: Console, mark: str = "", controls: list[str] | None = None) -> None:
     style = _STYLE[f["severity"]]
+    shown = f["controls"] if controls is None else controls
     waived = f" [dim](waived: {escape(f['waiver'])})[/dim]" if f.get("waived") else ""
     console.print(f"{mark}[{style}]{f['severity']}[/] [bold]{f['rule']}[/bold] {escape(f['subject'])}{waived}")
     console.print(Padding(Text(f["message"]), (0, 0, 0, 4)))  # wrapped lines keep the indent
-    if f["controls"]:
-        console.print(Padding(Text(f"controls: {', '.join(f['controls'])}", style="dim"), (0, 0, 0, 4)))
+    if shown:
+        console.print(Padding(Text(f"controls: {', '.join(shown)}", style="dim"), (0, 0, 0, 4)))
 
 
-def print_finding(f: dict[str, Any], console: Console, mark: str = "") -> None:
+def print_finding(f: dict[str, Any], console: Console, mark: str = "", controls: list[str] | None = None) -> None:
     if console.is_terminal:
-        _finding_block(f, console, mark)
+        _finding_block(f, console, mark, controls)
     else:
-        console.print(escape(f"{mark}{finding_line(f)}"), markup=True)
+        console.print(escape(f"{mark}{finding_line(f, controls)}"), markup=True)
 
 
 def print_findings(result: dict[str, Any], console: Console) -> None:
@@ -86,20 +88,20 @@ def print_gate(result: GateResult, verdict_path: str | None, console: Console) -
     console.print(Padding(Text(p["decision"]["reason"]), (0, 0, 0, 2)))
     for s in result.statement["subject"]:
         console.print(f"  subject {escape(s['name'])} sha256:{s['digest']['sha256'][:16]}…")
-    stops = blocking(p)
-    floor = severity_rank(p["decision"]["fail_on"])
-    others = [f for f in p["findings"] if not f["waived"] and severity_rank(f["severity"]) < floor
-              and f["severity"] != "info"]
+    # the same reading as the reports: controls of in-scope regimes, or the organisation's policy
+    view = build_view(p)
+    stops = [fv for fv in view.findings if fv.blocking]
+    others = [fv for fv in view.findings if fv.violates and not fv.blocking]
     if console.is_terminal:
-        for f in stops[:MAX_LISTED]:
-            _finding_block(f, console, "  [red]✗[/red] ")
+        for fv in stops[:MAX_LISTED]:
+            _finding_block(fv.finding, console, "  [red]✗[/red] ", fv.controls)
         if len(stops) > MAX_LISTED:
             console.print(f"  … and {len(stops) - MAX_LISTED} more (see the verdict, or run in a pipe)")
     else:  # a log: every open finding, one line each, the blocking ones marked
-        for f in stops:
-            print_finding(f, console, "BLOCKING | ")
-        for f in others:
-            print_finding(f, console, "open | ")
+        for fv in stops:
+            print_finding(fv.finding, console, "BLOCKING | ", fv.controls)
+        for fv in others:
+            print_finding(fv.finding, console, "open | ", fv.controls)
     summary = p["summary"]
     console.print(f"  findings: {summary['total'] - summary['waived']} open, {summary['waived']} waived · packs: "
                   + ", ".join(f"{x['name']} {x['version']}" for x in p["packs"])
