@@ -19,6 +19,7 @@ def test_a_ci_log_gets_one_full_width_line_per_finding(cli, tmp_path):
     assert result.exit_code == 1
     verdict = json.loads(__import__("base64").b64decode(json.loads((tmp_path / "v.json").read_text())["payload"]))
     lines = result.stdout.splitlines()
+    assert all(line == line.rstrip() for line in lines)  # no padding to some console width
     from mlgov.reports.view import build
 
     shown = {fv.number: fv.controls for fv in build(verdict["predicate"]).findings}

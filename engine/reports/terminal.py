@@ -47,9 +47,9 @@ def _finding_block(f: dict[str, Any], console: Console, mark: str = "", controls
     shown = f["controls"] if controls is None else controls
     waived = f" [dim](waived: {escape(f['waiver'])})[/dim]" if f.get("waived") else ""
     console.print(f"{mark}[{style}]{f['severity']}[/] [bold]{f['rule']}[/bold] {escape(f['subject'])}{waived}")
-    console.print(Padding(Text(f["message"]), (0, 0, 0, 4)))  # wrapped lines keep the indent
+    console.print(Padding(Text(f["message"]), (0, 0, 0, 4), expand=False))  # wrapped lines keep the indent
     if shown:
-        console.print(Padding(Text(f"controls: {', '.join(shown)}", style="dim"), (0, 0, 0, 4)))
+        console.print(Padding(Text(f"controls: {', '.join(shown)}", style="dim"), (0, 0, 0, 4), expand=False))
 
 
 def print_finding(f: dict[str, Any], console: Console, mark: str = "", controls: list[str] | None = None) -> None:
@@ -85,7 +85,7 @@ def print_gate(result: GateResult, verdict_path: str | None, console: Console) -
     mark = "[bold green]PASS[/bold green]" if result.passed else "[bold red]FAIL[/bold red]"
     console.print(f"{mark}  {escape(p['input']['document_id'])} as of {p['timeVerified']} "
                   f"(fail on {p['decision']['fail_on']} and above)")
-    console.print(Padding(Text(p["decision"]["reason"]), (0, 0, 0, 2)))
+    console.print(Padding(Text(p["decision"]["reason"]), (0, 0, 0, 2), expand=False))
     for s in result.statement["subject"]:
         console.print(f"  subject {escape(s['name'])} sha256:{s['digest']['sha256'][:16]}…")
     # the same reading as the reports: controls of in-scope regimes, or the organisation's policy
