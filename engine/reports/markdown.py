@@ -70,5 +70,5 @@ def render(ctx: ReportContext) -> str:
               for x in p["input"]["sources"]]
     lines += ["", "## How to verify this decision independently", ""]
     lines += [f"{i}. {step}" for i, step in enumerate(STEPS, 1)]
-    lines += ["", "```python", SCRIPT.rstrip(), "```"]
+    lines += ["", "<details><summary>check.py</summary>", "", "```python", SCRIPT.rstrip(), "```", "", "</details>"]
     return "\n".join(lines) + "\n"
