@@ -151,4 +151,4 @@ def test_json_and_markdown_summaries_for_ci(cli, tmp_path, keys, monkeypatch):
                                     "message": "evaluation acme support eval 2026-09 test misses a declared threshold"}]
     text = step_summary.read_text()
     assert text.startswith("### mlgov gate: ❌ FAIL — `acme-support-assistant@1.4.0`")
-    assert "| DOC-004 | high |" in text
+    assert "| DOC-004 | high |" in text and "| EU-AI-ACT:Art.15 |" in text  # in-scope controls only

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..document.digest import document_digest
-from ..verdict.gate import GateResult, blocking
+from ..verdict.gate import GateResult
 from .view import build as build_view
 
 MAX_LISTED = 10
@@ -117,11 +117,12 @@ def gate_markdown(result: GateResult) -> str:
     lines = [f"### mlgov gate: {icon} — `{p['input']['document_id']}`", "",
              f"{p['decision']['reason']} (as of {p['timeVerified']}, fail on {p['decision']['fail_on']} and above).",
              ""]
-    stops = blocking(p)
+    stops = [fv for fv in build_view(p).findings if fv.blocking]
     if stops:
         lines += ["| rule | severity | subject | finding | controls |", "|---|---|---|---|---|"]
-        lines += [f"| {f['rule']} | {f['severity']} | `{f['subject']}` | {f['message'].replace('|', '/')} | "
-                  f"{', '.join(f['controls'])} |" for f in stops[:MAX_LISTED]]
+        lines += [f"| {fv.rule} | {fv.severity} | `{fv.finding['subject']}` | "
+                  f"{fv.finding['message'].replace('|', '/')} | {', '.join(fv.controls)} |"
+                  for fv in stops[:MAX_LISTED]]
         if len(stops) > MAX_LISTED:
             lines.append(f"| … {len(stops) - MAX_LISTED} more in the verdict | | | | |")
         lines.append("")
