@@ -49,6 +49,7 @@ def test_report_renders_in_a_real_browser(html_report, tmp_path):
     assert 'id="decision">FAILED' in page
     assert 'id="verification">signature verified with trusted key sha256:' in page
     assert page.count('class="regime-row"') == 3  # EU-AI-ACT, GDPR (the model's scope) and the organisation policy
+    assert "EU-AI-ACT: Regulation (EU) 2024/1689 as published in OJ L, 12.7.2024, in force on 2026-11-24" in page
     assert 'class="finding"' in page and "<code>/datasets/3/license</code>" in page
     assert "<svg" in page
 

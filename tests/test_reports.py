@@ -226,3 +226,18 @@ def test_the_verification_script_printed_in_the_report_works(verdicts, tmp_path)
     other = subprocess.run([sys.executable, str(script), str(verdict), str(verdicts["pub"]), manifest],
                            capture_output=True, text=True, check=False)
     assert other.returncode != 0 and "artifact is not a subject" in other.stderr
+
+
+def test_reports_name_the_catalog_versions_that_applied(cli, verdicts):
+    oscal = json.loads(report(cli, verdicts, "pass", "oscal"))
+    props = {p["value"]: p["remarks"] for p in oscal["assessment-results"]["metadata"]["props"]
+             if p["name"] == "catalog"}
+    assert props["SR-26-2: SR 26-2 (2026)"].startswith("in force on the evaluation date")
+    assert props["SR-11-7: SR 11-7 (2011)"].startswith("no longer in force on the evaluation date")
+    assert "GDPR: Regulation (EU) 2016/679" in props
+    findings = oscal["assessment-results"]["results"][0]["findings"]
+    assert not any(f["title"].startswith("SR-11-7:") for f in findings)  # rescinded: not assessed as current
+    md = report(cli, verdicts, "pass", "md")
+    assert "- SR-26-2: SR 26-2 (2026), in force on 2026-11-24 (from 2026-04-17;" in md
+    header = md.split("## Controls by regime")[1].splitlines()[2]
+    assert "| not assessed | not in force | not applicable |" in header

@@ -22,6 +22,7 @@ margin:1rem 0;font-size:1.05rem}.pass{background:#e6f4ea;border:2px solid #2e7d3
 border:2px solid #c62828}.verdict{font-size:1.5rem;font-weight:700}.muted{color:#555;font-size:.85rem}
 .s-violated{background:#fdecea;color:#b71c1c;font-weight:600}.s-waived{background:#fff4e5;color:#8a5300}
 .s-satisfied{background:#e6f4ea;color:#1b5e20}.s-not_assessed{background:#f4f4f4;color:#555}
+.s-not_in_force{background:#f4f4f4;color:#777}
 .s-not_applicable{color:#777}.sev-critical,.sev-high{color:#b71c1c;font-weight:600}.sev-medium{color:#8a5300}
 .blocking{font-weight:700;color:#b71c1c}.warn{color:#b71c1c;font-weight:600}.note{font-size:.92rem}td.subject{min-width:9em}
 tr.evidence-row td{background:#fafafa;font-size:.8rem;border-top:none}
@@ -110,6 +111,9 @@ def _controls(ctx: ReportContext) -> str:
         rows.append(f"<p id='out-of-scope' class='note'>Not applicable (outside the model's regulatory scope): "
                     f"{e(', '.join(view.out_of_scope))}. Their controls are not assessed here and carry no "
                     "findings.</p>")
+    if ctx.catalog_lines():
+        rows.append("<h3>Catalogs applied</h3><ul id='catalogs'>"
+                    + "".join(f"<li>{e(line)}</li>" for line in ctx.catalog_lines()) + "</ul>")
     for regime, controls in view.regimes.items():
         rows.append(f"<section class='regime'><h3 id='regime-{e(regime)}'>{e(_regime_name(regime))}</h3><table>"
                     + _thead("control", "citation", "status", "rules", "findings"))

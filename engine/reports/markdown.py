@@ -32,6 +32,8 @@ def render(ctx: ReportContext) -> str:
                      + f" | {blocking} |")
     if view.out_of_scope:
         lines += ["", f"Not applicable (outside the model's regulatory scope): {', '.join(view.out_of_scope)}."]
+    if ctx.catalog_lines():
+        lines += ["", "Catalogs applied:", ""] + [f"- {_cell(line)}" for line in ctx.catalog_lines()]
     violated = [c for cs in view.regimes.values() for c in cs if c.status in ("violated", "waived")]
     if violated:
         lines += ["", "| control | status | findings |", "|---|---|---|"]

@@ -58,7 +58,7 @@ def render(ctx: ReportContext) -> str:
     findings, assessed = [], []
     for regime, controls in view.regimes.items():
         for c in controls:
-            if c.status == "not_assessed":
+            if c.status in ("not_assessed", "not_in_force"):
                 continue
             control_id = _token(f"{regime}-{c.id}")
             assessed.append({"control-id": control_id})
@@ -85,10 +85,14 @@ def render(ctx: ReportContext) -> str:
         result["observations"] = observations
     if findings:
         result["findings"] = findings
+    catalogs = [{"name": "catalog", "ns": "https://mlgov.dev/ns/oscal", "value": f"{c['regime']}: {c['version']}",
+                 "remarks": f"{c['state'].replace('_', ' ')} on the evaluation date; {c['source']}, {c['url']}"}
+                for c in (p.get("catalogs") or {}).get("catalogs", [])]
     doc = {"assessment-results": {
         "uuid": uid("assessment-results"),
         "metadata": {"title": f"mlgov assessment results: {p['input']['document_id']}",
-                     "last-modified": p["timeVerified"], "version": __version__, "oscal-version": OSCAL_VERSION},
+                     "last-modified": p["timeVerified"], "version": __version__, "oscal-version": OSCAL_VERSION,
+                     **({"props": catalogs} if catalogs else {})},
         "import-ap": {"href": f"mlgov:packs:sha256:{p['policy']['digest']['sha256']}"},
         "results": [result]}}
     return json.dumps(doc, indent=2) + "\n"

@@ -2,7 +2,7 @@
 the decision.
 
 - Regimes in the model's regulatory scope show their controls; regimes out of scope are listed as
-  not applicable and never carry findings.
+  not applicable and never carry findings; controls not in force on the evaluation date carry none.
 - Every open finding (info findings only when they block) violates at least one shown item: its
   in-scope controls, or, when its rule maps to none of them, the organisation's policy for that
   rule (regime ``ORG-POLICY``, control = the rule id). So a FAILED verdict always shows a blocking
@@ -20,7 +20,7 @@ from typing import Any
 from ..controls import natural_key
 from ..packs.model import severity_rank
 
-STATUS_ORDER = ("violated", "waived", "satisfied", "not_assessed", "not_applicable")
+STATUS_ORDER = ("violated", "waived", "satisfied", "not_assessed", "not_in_force", "not_applicable")
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 ORG_POLICY = "ORG-POLICY"
 ORG_POLICY_TITLE = "Organisation policy (rules that map to no control of an in-scope regime)"
@@ -122,7 +122,9 @@ def build(predicate: dict[str, Any]) -> ReportView:
                 if any(c["status"] != "not_applicable" for c in cs.values())]
     out_of_scope = [r for r in predicate["controls"] if r not in in_scope]
     root = _source_root(predicate)
-    known = {f"{r}:{cid}" for r in in_scope for cid in predicate["controls"][r]}
+    # a control not in force on the evaluation date cannot be violated: its findings go elsewhere
+    known = {f"{r}:{cid}" for r in in_scope for cid, c in predicate["controls"][r].items()
+             if c["status"] != "not_in_force"}
     findings = []
     for i, f in enumerate(predicate["findings"], 1):
         blocking = not f["waived"] and severity_rank(f["severity"]) >= floor
