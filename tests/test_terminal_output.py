@@ -47,8 +47,9 @@ def test_a_terminal_at_80_columns_wraps_under_each_finding(cli):
     assert all(len(line) <= 80 for line in lines)
     heads = []
     for f in evaluation["findings"]:
-        heads.append(next(i for i, line in enumerate(lines) if line.startswith(f"{f['severity']} {f['rule']} ")))
-        assert f["subject"] in lines[heads[-1]]  # rule and subject never split
+        head = f"{f['severity']} {f['rule']} {f['subject']}"  # rule and subject never split
+        heads.append(next(i for i, line in enumerate(lines) if line.startswith(head)))
+    heads.sort()
     body = lines[heads[0] + 1:heads[-1]]
     assert all(line.startswith("    ") for i, line in enumerate(body, heads[0] + 1) if i not in heads)  # indented
 
