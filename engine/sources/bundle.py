@@ -26,7 +26,7 @@ _EVAL_ROLES = {"validation", "test", "evaluation"}
 _NODE_KINDS = ("model", "dataset", "feature", "run", "deployment", "artifact")
 MAX_BUNDLE_FILES = 10_000
 """Files one manifest may list (artifacts, datasets, metadata): each is opened and hashed."""
-_LISTS = ("artifacts", "datasets", "metadata", "training", "evaluations", "approvals", "components", "features",
+COUNTED_LISTS = ("artifacts", "datasets", "metadata", "training", "evaluations", "approvals", "components", "features",
           "deployments", "lineage")
 
 
@@ -131,7 +131,7 @@ def read_bundle(root: Path, label: str | None = None) -> list[tuple[SourceRef, F
 def _check_size(manifest: dict, display: str) -> None:
     """Refuse a manifest listing more than MAX_BUNDLE_FILES entries before anything is validated."""
     total = 0
-    for name in _LISTS:
+    for name in COUNTED_LISTS:
         items = manifest.get(name)
         if isinstance(items, list):
             total += len(items)
