@@ -49,6 +49,8 @@ def normalize(inputs: Sequence[str | Path]) -> dict[str, Any]:
         loaded = load(Path(inputs[0]), str(inputs[0]))
         if _is_document(loaded.data):
             validate_document(loaded.data, loaded.display)
+            if not isinstance(loaded.data.get("document_id"), str) or not loaded.data["document_id"]:
+                raise InputError(loaded.display, "a canonical document needs a document_id", "/document_id")
             return loaded.data
     return build_document(collect(inputs))
 
