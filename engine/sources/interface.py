@@ -57,6 +57,10 @@ class Source(ABC):
     def detect(self, loaded: Loaded) -> bool:
         """True when the content (not the file name) is this format."""
 
+    def why_not(self, loaded: Loaded) -> str | None:
+        """When the content nearly is this format: why it is not (for "unknown format" errors)."""
+        return None
+
     @abstractmethod
     def facts(self, loaded: Loaded) -> FactList:
         """Facts stated by the file, each with where in the file it was read."""

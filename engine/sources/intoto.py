@@ -102,7 +102,7 @@ def unwrap(loaded: Loaded) -> list[Unwrapped]:
     return [_unwrap_one(value, where, loaded.display) for value, where in _entries(loaded)]
 
 
-def why_not(loaded: Loaded) -> str | None:
+def _why_not(loaded: Loaded) -> str | None:
     """Why JSON that looks like in-toto is not read as such (for "unknown format" errors)."""
     data = loaded.data
     if not isinstance(data, dict):
@@ -113,6 +113,9 @@ def why_not(loaded: Loaded) -> str | None:
         return "looks like an in-toto Statement but `_type` is missing"
     if _is_envelope(data) and data.get("payloadType") != IN_TOTO_PAYLOAD:
         return f"a DSSE envelope of payloadType {str(data.get('payloadType'))[:80]!r}, not in-toto"
+    if _is_sigstore(data) and not isinstance(data.get("dsseEnvelope"), dict):
+        what = "signs a blob (messageSignature)" if "messageSignature" in data else "has no dsseEnvelope"
+        return f"a Sigstore bundle that {what}, not an in-toto attestation"
     if "mediaType" in data and "sigstore" in str(data.get("mediaType")):
         return f"Sigstore bundle media type {str(data.get('mediaType'))[:80]!r} is not v0.1-v0.3"
     return None
@@ -138,6 +141,9 @@ class InTotoStatement(Source):
     description = ("in-toto Statement v1 / SLSA provenance (bare, in a DSSE envelope, in a Sigstore bundle, "
                    "or an .intoto.jsonl bundle)")
     schema = None  # each Statement is checked once unwrapped (sources/in-toto-statement)
+
+    def why_not(self, loaded: Loaded) -> str | None:
+        return _why_not(loaded)
 
     def detect(self, loaded: Loaded) -> bool:
         def one(value: Any) -> bool:
@@ -174,7 +180,7 @@ class InTotoStatement(Source):
                 raise InputError(file, "subject has no digest mlgov can identify it by (one of "
                                  f"{', '.join(DIGEST_PREFERENCE)}, as hex)", f"{pre}/subject/{i}/digest")
             name = str(subj.get("name") or "")
-            short = name.rsplit("/", 1)[-1] if name not in ("", "_") else ""
+            short = _short_name(name) if name not in ("", "_") else ""
             named.setdefault(short, set()).add(found_digest[1])
             subjects.append((i, name, short, found_digest))
         keys = []
@@ -240,6 +246,15 @@ class InTotoStatement(Source):
             elif uri:
                 f.add((*base, "extra", "materials"), [{"uri": uri, **{k: str(v) for k, v in digest.items()}}],
                       f"{at}/{i}", union=True)
+
+
+def _short_name(name: str) -> str:
+    """``pkg:npm/sigstore@2.1.0`` -> ``sigstore@2.1.0``; ``dist/model.onnx`` -> ``model.onnx``."""
+    if name.startswith("pkg:"):
+        bare = name.split("?", 1)[0].split("#", 1)[0]
+        path, at, version = bare.rpartition("@") if "@" in bare else (bare, "", "")
+        return path.rstrip("/").rsplit("/", 1)[-1] + at + version
+    return name.rstrip("/").rsplit("/", 1)[-1] or name
 
 
 def _run_key(invocation: Any, statement: dict) -> str:

@@ -1,0 +1,179 @@
+"""Real files from the formats' own repositories (tests/data/formats/SOURCES.md), read as their
+authors wrote them; and the identity rules that keep different things apart."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from mlgov.errors import InputError
+from mlgov.normalize import normalize
+
+DATA = Path(__file__).parent / "data" / "formats"
+NPM_RUN = "https://github.com/sigstore/sigstore-js/actions/runs/6014488666/attempts/1"
+NPM_SHA512 = ("90f223f992e4c88dd068cd2a5fc57f9d2b30798343dd6e38f29c240e04ba090ef831f84490847c4e82b9232c78e8a258"
+              "463b1e55c0f7469f730265008fa6633f")
+
+
+def subjects(doc: dict) -> dict[str, dict]:
+    return {s["id"]: s for s in doc["subjects"]}
+
+
+@pytest.mark.parametrize("name", ["sigstore-js-2.1.0-bundle-v0.1.json", "sigstore-js-2.1.0-bundle.json",
+                                  "sigstore-js-2.1.0_with_2_bundles.intoto.jsonl"])
+def test_npm_provenance_in_sigstore_bundles_keeps_a_sha512_only_subject(name):
+    doc = normalize([DATA / name])
+    subject = subjects(doc)["sigstore@2.1.0"]
+    assert subject["digest"] == {"sha512": NPM_SHA512}
+    assert subject["uri"] == "pkg:npm/sigstore@2.1.0"
+    assert [r["id"] for r in doc["training_runs"]] == [NPM_RUN]
+    run = doc["training_runs"][0]
+    assert (run["code_repo"], run["code_commit"]) == ("https://github.com/sigstore/sigstore-js",
+                                                      "26d16513386ffaa790b1c32f927544f1322e4194")
+
+
+def test_github_artifact_attestations():
+    doc = normalize([DATA / "reusable-workflow-attestation.sigstore.json"])
+    (subject,) = doc["subjects"]
+    assert subject["name"] == "github_provenance_demo-0.0.0-py3-none-any.whl" and "sha256" in subject["digest"]
+    doc = normalize([DATA / "github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl"])
+    assert doc["training_runs"][0]["id"] == "https://github.com/actions/attest-demo/actions/runs/8788389601/attempts/1"
+
+
+def test_statement_without_invocation_id_is_identified_by_what_it_built():
+    doc = normalize([DATA / "a.dsse.staging-rekor-v2.txt.sigstore.json"])
+    (run,) = doc["training_runs"]
+    assert run["id"].startswith("build-") and run["extra"]["build_type"].endswith("rekor2-dsse-hashedrekord-regen")
+
+
+def test_buildkit_v02_build_invocation_id_spelled_as_in_toto_golang_writes_it():
+    doc = normalize([DATA / "buildkit-provenance-min.intoto.json"])
+    (run,) = doc["training_runs"]
+    assert run["id"] == "c4a87v0sxhliuewig10gnsb6v" and run["extra"]["invocation_id"] == run["id"]
+    assert run["started"]["utc"] == "2022-12-16T08:26:28.651359Z"
+
+
+def test_a_sigstore_blob_signature_is_unknown_and_says_why():
+    with pytest.raises(InputError, match="a Sigstore bundle that signs a blob \\(messageSignature\\), not an in-toto"):
+        normalize([DATA / "bundle_v3_github.whl.sigstore"])
+
+
+def _statement(tmp_path: Path, name: str, subjects_: list[dict], predicate: dict | None = None,
+               ptype: str = "https://slsa.dev/provenance/v1", envelope: bool = False) -> Path:
+    statement = {"_type": "https://in-toto.io/Statement/v1", "subject": subjects_, "predicateType": ptype,
+                 "predicate": predicate or {"buildDefinition": {"buildType": "https://example.com/ci@v1"},
+                                            "runDetails": {"builder": {"id": "https://example.com/ci"}}}}
+    path = tmp_path / name
+    if envelope:
+        statement = {"payloadType": "application/vnd.in-toto+json", "signatures": [],
+                     "payload": base64.b64encode(json.dumps(statement).encode()).decode()}
+    path.write_text(json.dumps(statement))
+    return path
+
+
+def test_two_builds_of_one_build_type_are_never_merged(tmp_path):
+    a = _statement(tmp_path, "a.json", [{"name": "m.onnx", "digest": {"sha256": "a" * 64}}])
+    b = _statement(tmp_path, "b.json", [{"name": "n.onnx", "digest": {"sha256": "b" * 64}}])
+    doc = normalize([a, b])
+    assert len(doc["training_runs"]) == 2
+
+
+def test_subjects_named_underscore_stay_apart_and_name_is_optional(tmp_path):
+    path = _statement(tmp_path, "s.json", [{"name": "_", "digest": {"sha256": "a" * 64}},
+                                           {"name": "_", "digest": {"sha256": "b" * 64}},
+                                           {"digest": {"sha512": "c" * 128}}])
+    doc = normalize([path])
+    assert sorted(s["id"] for s in doc["subjects"]) == ["sha256-aaaaaaaaaaaaaaaa", "sha256-bbbbbbbbbbbbbbbb",
+                                                          "sha512-cccccccccccccccc"]
+    assert all("name" not in s for s in doc["subjects"])
+
+
+def test_sha256_is_preferred_when_a_digest_set_has_several(tmp_path):
+    path = _statement(tmp_path, "s.json", [{"name": "m.bin", "digest": {"sha512": "c" * 128, "sha256": "d" * 64,
+                                                                         "gitCommit": "e" * 40}}])
+    assert normalize([path])["subjects"][0]["digest"] == {"sha256": "d" * 64}
+
+
+def test_same_name_other_bytes_in_two_sources_are_two_subjects(tmp_path):
+    a = _statement(tmp_path, "a.json", [{"name": "model.onnx", "digest": {"sha256": "a" * 64}}])
+    b = _statement(tmp_path, "b.json", [{"name": "model.onnx", "digest": {"sha256": "b" * 64}}])
+    doc = normalize([a, b])
+    assert sorted(s["digest"]["sha256"][0] for s in doc["subjects"]) == ["a", "b"]
+    assert not doc["conflicts"]
+
+
+def test_same_bytes_under_two_names_are_one_subject(tmp_path):
+    a = _statement(tmp_path, "a.json", [{"name": "model.onnx", "digest": {"sha256": "a" * 64}}])
+    b = _statement(tmp_path, "b.json", [{"name": "dist/final.onnx", "digest": {"sha256": "a" * 64}}])
+    (subject,) = normalize([a, b])["subjects"]
+    assert subject["extra"]["aliases"] == ["final.onnx"]
+
+
+@pytest.mark.parametrize("predicate,pointer", [
+    ({"buildDefinition": "x"}, "/predicate/buildDefinition"),
+    ({"runDetails": []}, "/predicate/runDetails"),
+    ({"buildDefinition": {"resolvedDependencies": {"uri": "x"}}}, "/predicate/buildDefinition/resolvedDependencies"),
+    ({"materials": [1]}, "/predicate/materials/0"),
+    ({"metadata": {"buildInvocationID": 7}}, "/predicate/metadata/buildInvocationID"),
+])
+def test_wrong_typed_predicates_name_the_field(tmp_path, predicate, pointer):
+    path = _statement(tmp_path, "s.json", [{"name": "m", "digest": {"sha256": "a" * 64}}], predicate,
+                      envelope=True)
+    with pytest.raises(InputError) as err:
+        normalize([path])
+    assert err.value.pointer == pointer and "(payload)" in str(err.value)
+
+
+def test_non_ascii_base64_payload_is_named(tmp_path):
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps({"payloadType": "application/vnd.in-toto+json", "payload": "é" * 8,
+                                "signatures": []}))
+    with pytest.raises(InputError, match="/payload: DSSE payload is not base64"):
+        normalize([path])
+
+
+@pytest.mark.parametrize("content,reason", [
+    ({"predicateType": "https://slsa.dev/provenance/v1", "subject": []}, "`_type` is missing"),
+    ({"_type": "https://in-toto.io/Statement/v0.3", "subject": []}, "is not a Statement v1 or v0.1"),
+    ({"payloadType": "text/plain", "payload": "", "signatures": []}, "payloadType 'text/plain', not in-toto"),
+    ({"hello": 1}, "json object with keys hello is none of these formats"),
+])
+def test_unknown_format_says_why(tmp_path, content, reason):
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(content))
+    with pytest.raises(InputError, match="unknown format") as err:
+        normalize([path])
+    assert reason in str(err.value)
+
+
+def test_markdown_without_front_matter_says_why(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text("# just a readme\n")
+    with pytest.raises(InputError, match="Markdown without YAML front matter"):
+        normalize([path])
+
+
+OPENLINEAGE = DATA / "openlineage"
+
+
+@pytest.mark.parametrize("name", ["example_full_event.json", "serde_example_run_event.json", "event_full.json",
+                                  "event_simple.json"])
+def test_openlineage_repository_events_normalize(name):
+    doc = normalize([OPENLINEAGE / name])
+    assert doc["training_runs"]
+
+
+def test_a_job_reading_and_writing_the_same_dataset_is_not_a_cycle():
+    doc = normalize([OPENLINEAGE / "example_full_event.json"])
+    (run,) = doc["training_runs"]
+    assert run["extra"]["updates_in_place"] == ["instance.schema.table"]
+    assert [(e["from"], e["type"]) for e in doc["lineage"]["edges"]] == [
+        ("dataset:instance.schema.table", "input_to")]
+
+
+def test_openlineage_event_without_run_id_says_why():
+    with pytest.raises(InputError, match=r"an OpenLineage event without run\.runId, which the spec requires"):
+        normalize([OPENLINEAGE / "event_no_run_id.json"])
