@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,29 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+class _CardLoader(_StrictLoader):
+    """Front matter as the Hub reads it: YAML 1.2 booleans only (``no`` is Norwegian, not false)
+    and a NaN/infinite number read as null (huggingface_hub accepts cards with a NaN metric)."""
+
+
+_YAML12_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_CardLoader.yaml_implicit_resolvers = {
+    ch: [(tag, _YAML12_BOOL if tag == "tag:yaml.org,2002:bool" else rx) for tag, rx in resolvers]
+    for ch, resolvers in _StrictLoader.yaml_implicit_resolvers.items()
+}
+for _ch in "yYnNoO":  # the YAML 1.1 words no longer resolve to bool: keep only chars true/false start with
+    _CardLoader.yaml_implicit_resolvers[_ch] = [
+        (tag, rx) for tag, rx in _CardLoader.yaml_implicit_resolvers.get(_ch, []) if tag != "tag:yaml.org,2002:bool"]
+
+
+def _construct_finite_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float | None:
+    value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+    return value if math.isfinite(value) else None
+
+
+_CardLoader.add_constructor("tag:yaml.org,2002:float", _construct_finite_float)
 
 
 @dataclass(frozen=True)
@@ -316,9 +340,10 @@ def parse_json_lines(text: str, display: str) -> list[Any]:
     return out
 
 
-def parse_yaml(text: str, display: str) -> Any:
+def parse_yaml(text: str, display: str, front_matter: bool = False) -> Any:
+    """Safe YAML; ``front_matter`` reads a model card's front matter as the Hub does."""
     try:
-        value = yaml.load(text, Loader=_StrictLoader)
+        value = yaml.load(text, Loader=_CardLoader if front_matter else _StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -340,12 +365,14 @@ def _int_limit(exc: ValueError) -> str:
     return " ".join(str(exc).split())[:200]
 
 
+_FRONT_MATTER = re.compile(r"^(\s*---[\r\n]+)([\S\s]*?)([\r\n]+---(\r\n|\n|$))")
+"""The Hugging Face Hub's own pattern (huggingface_hub ``REGEX_YAML_BLOCK``): blank lines may
+precede the opening ``---``; the block ends at the first line that is exactly ``---``."""
+
+
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
     """Split Markdown YAML front matter; returns (yaml text, body, body's first line number)."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != "---":
+    match = _FRONT_MATTER.search(text)
+    if match is None:
         return None
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return "".join(lines[1:i]), "".join(lines[i + 1 :]), i + 2
-    return None
+    return match.group(2), text[match.end():], text.count("\n", 0, match.end()) + 1

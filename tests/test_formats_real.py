@@ -149,10 +149,10 @@ def test_unknown_format_says_why(tmp_path, content, reason):
     assert reason in str(err.value)
 
 
-def test_markdown_without_front_matter_says_why(tmp_path):
-    path = tmp_path / "README.md"
-    path.write_text("# just a readme\n")
-    with pytest.raises(InputError, match="Markdown without YAML front matter"):
+def test_plain_text_says_why(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("just some words\n")
+    with pytest.raises(InputError, match="unknown format: yaml content of type str is none of these formats"):
         normalize([path])
 
 
@@ -177,3 +177,53 @@ def test_a_job_reading_and_writing_the_same_dataset_is_not_a_cycle():
 def test_openlineage_event_without_run_id_says_why():
     with pytest.raises(InputError, match=r"an OpenLineage event without run\.runId, which the spec requires"):
         normalize([OPENLINEAGE / "event_no_run_id.json"])
+
+
+# Hugging Face cards: accept what huggingface_hub accepts (bench/hf_cards.py measures it on real cards).
+
+@pytest.mark.parametrize("text", [
+    "\n\n---\nlicense: mit\n---\n# Card\n",  # blank lines before the front matter
+    "---\nlicense: mit\n---\n",  # front matter with no body
+    "---\nlicense: mit\n---",  # ... and no final newline
+])
+def test_card_front_matter_as_the_hub_finds_it(tmp_path, text):
+    card = tmp_path / "README.md"
+    card.write_text(text)
+    assert normalize([card])["model"]["license"] == "MIT"
+
+
+def test_card_empty_values_and_yaml_11_words(tmp_path):
+    card = tmp_path / "README.md"
+    card.write_text("---\nbase_model:\ndatasets:\n- null\nlanguage:\n- no\n- en\ntags: [yes, 2023]\n"
+                    "license: apache-2.0\n---\n## **Intended uses**\nFor Norwegian.\n")
+    doc = normalize([card])
+    assert doc["model"]["extra"]["language"] == ["no", "en"]
+    assert doc["model"]["extra"]["tags"] == ["yes", "2023"]
+    assert "base_models" not in doc["model"] and not doc.get("datasets")
+    section = doc["documentation"]["model_card"]["sections"]["intended_use"]
+    assert section["title"] == "**Intended uses**" and section["text"] == "For Norwegian."
+
+
+def test_card_nan_metric_is_not_a_value(tmp_path):
+    card = tmp_path / "README.md"
+    card.write_text("---\nmodel-index:\n- name: m\n  results:\n  - task: {type: text-classification}\n"
+                    "    dataset: {name: d, type: d}\n    metrics:\n    - {type: accuracy, value: .nan}\n"
+                    "    - {type: f1, value: 0.9}\n---\n")
+    doc = normalize([card])
+    (evaluation,) = doc["evaluations"]
+    assert [m["name"] for m in evaluation["metrics"]] == ["f1"]
+
+
+def test_card_without_front_matter_or_empty_is_a_card_with_nothing_stated(tmp_path):
+    for text in ("# Just a title\n\n## Limitations\nMany.\n", ""):
+        card = tmp_path / "README.md"
+        card.write_text(text)
+        doc = normalize([card])
+        assert "license" not in doc.get("model", {})
+
+
+def test_card_duplicate_keys_stay_refused(tmp_path):
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: mit\nlicense: gpl-3.0\n---\n")
+    with pytest.raises(InputError, match="duplicate key 'license'"):
+        normalize([card])

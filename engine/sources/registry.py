@@ -37,10 +37,6 @@ def detect(loaded: Loaded, forced: str | None = None, referrer: str | None = Non
 
 def _generic_reason(loaded: Loaded) -> str:
     data = loaded.data
-    if loaded.syntax == "markdown":
-        if not data:
-            return "Markdown without YAML front matter (a model card starts with --- front matter)"
-        return f"front matter has none of the model-card keys (found: {', '.join(sorted(map(str, data))[:8])})"
     if isinstance(data, dict):
         keys = ", ".join(sorted(map(str, data))[:8])
         return f"{loaded.syntax} object with keys {keys or '(none)'} is none of these formats"
