@@ -227,3 +227,89 @@ def test_card_duplicate_keys_stay_refused(tmp_path):
     card.write_text("---\nlicense: mit\nlicense: gpl-3.0\n---\n")
     with pytest.raises(InputError, match="duplicate key 'license'"):
         normalize([card])
+
+
+# CycloneDX and SPDX 3 rules (synthetic documents: each states one rule)
+
+CDX = Path(__file__).parent.parent / "fixtures" / "bundles" / "credit-risk-pd" / "metadata" / "ml-bom.cdx.json"
+
+
+def _bom(tmp_path: Path, change) -> Path:
+    bom = json.loads(CDX.read_text())
+    change(bom)
+    path = tmp_path / "bom.json"
+    path.write_text(json.dumps(bom))
+    return path
+
+
+def test_cyclonedx_configuration_data_is_not_a_dataset(tmp_path):
+    config = {"type": "data", "name": "training-config", "data": [{"type": "configuration", "name": "cfg"}]}
+    doc = normalize([_bom(tmp_path, lambda b: b["components"].append(config))])
+    assert "training-config" not in {d["id"] for d in doc.get("datasets", [])}
+    assert any(c["name"] == "training-config" and c["type"] == "data" for c in doc["components"])
+
+
+@pytest.mark.parametrize("licenses,pointer,words", [
+    ([{"license": {"id": "MIT", "name": "x"}}], "/components/0/licenses/0/license", "either an SPDX licence `id` or a"),
+    ([{"expression": "MIT"}, {"license": {"id": "MIT"}}], "/components/0/licenses", "cannot be mixed"),
+])
+def test_cyclonedx_licence_errors_in_words(tmp_path, licenses, pointer, words):
+    with pytest.raises(InputError) as err:
+        normalize([_bom(tmp_path, lambda b: b["components"][0].__setitem__("licenses", licenses))])
+    assert err.value.pointer == pointer and words in err.value.message and "oneOf" not in err.value.message
+    assert "valid under" not in err.value.message
+
+
+def _spdx(tmp_path: Path, graph: list[dict]) -> Path:
+    path = tmp_path / "ai.spdx3.json"
+    path.write_text(json.dumps({"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": graph}))
+    return path
+
+
+def _pkg(kind: str, name: str) -> dict:
+    return {"type": kind, "spdxId": f"urn:{name}", "name": name}
+
+
+def _rel(frm: str, typ: str, *to: str) -> dict:
+    return {"type": "Relationship", "spdxId": f"urn:r-{frm}-{typ}-{to[0]}", "from": f"urn:{frm}",
+            "relationshipType": typ, "to": [f"urn:{t}" for t in to]}
+
+
+def test_spdx_sibling_models_are_not_base_models(tmp_path):
+    graph = [_pkg("ai_AIPackage", "release"), _pkg("ai_AIPackage", "base"), _pkg("ai_AIPackage", "sibling"),
+             _rel("base", "ancestorOf", "release"),
+             {"type": "SpdxDocument", "spdxId": "urn:doc", "rootElement": ["urn:release"]}]
+    doc = normalize([_spdx(tmp_path, graph)])
+    assert doc["model"]["name"] == "release"
+    assert [b["name"] for b in doc["model"]["base_models"]] == ["base"]
+    assert [c["name"] for c in doc["components"]] == ["sibling"]
+
+
+def test_spdx_released_model_ambiguity_is_refused(tmp_path):
+    graph = [_pkg("ai_AIPackage", "a"), _pkg("ai_AIPackage", "b")]
+    with pytest.raises(InputError, match="cannot tell which AI package is released: a, b"):
+        normalize([_spdx(tmp_path, graph)])
+
+
+def test_spdx_root_element_names_the_release(tmp_path):
+    graph = [_pkg("ai_AIPackage", "a"), _pkg("ai_AIPackage", "b"),
+             {"type": "SpdxDocument", "spdxId": "urn:doc", "rootElement": ["urn:bom"]},
+             {"type": "software_Sbom", "spdxId": "urn:bom", "rootElement": ["urn:b"]}]
+    assert normalize([_spdx(tmp_path, graph)])["model"]["name"] == "b"
+
+
+def test_spdx_trained_on_between_files_lifts_to_their_packages(tmp_path):
+    graph = [_pkg("ai_AIPackage", "model"), _pkg("dataset_DatasetPackage", "data"),
+             _pkg("software_File", "weights.bin"), _pkg("software_File", "train.csv"),
+             _rel("model", "contains", "weights.bin"), _rel("data", "contains", "train.csv"),
+             _rel("weights.bin", "trainedOn", "train.csv")]
+    doc = normalize([_spdx(tmp_path, graph)])
+    edges = {(e["from"], e["type"], e["to"]) for e in doc["lineage"]["edges"]}
+    assert ("dataset:data", "trains", "model:model") in edges
+
+
+def test_spdx_list_id_is_a_named_error(tmp_path):
+    graph = [{"type": "ai_AIPackage", "@id": ["urn:x"], "name": "m"}]
+    with pytest.raises(InputError) as err:
+        normalize([_spdx(tmp_path, graph)])
+    assert err.value.pointer == "/@graph/0/@id"
