@@ -1,9 +1,9 @@
 """in-toto Statements with SLSA provenance (v1, v0.2), bare, in a DSSE envelope, in a Sigstore
 bundle (v0.1-v0.3), or several of those as an in-toto bundle (``.intoto.jsonl``).
 
-Envelopes are unwrapped here, never trusted: locations inside a payload are prefixed
-``payload:`` (``line N payload:`` in a JSON-lines bundle); whether a signature verifies with a
-key the user trusts is decided by ``signed_inputs`` and recorded in the provenance.
+Envelopes are unwrapped here: locations inside a payload are prefixed ``payload:`` (``line N
+payload:`` in a JSON-lines bundle); whether a signature verifies with a key the user trusts
+for inputs is decided by ``signed_inputs`` and recorded in each fact's provenance.
 
 Subjects are identified by digest (sha256 preferred, else the strongest algorithm given), not
 by name: the spec makes ``name`` optional and SLSA uses ``_`` for "not important".
@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..document import vocab
@@ -22,7 +22,7 @@ from ..document.facts import FactList
 from ..document.schema import validate
 from ..errors import InputError
 from ..safeio import parse_json
-from . import common
+from . import common, signed_inputs
 from .interface import Loaded, Source, add_edge
 
 STATEMENT_TYPES = ("https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1")
@@ -160,11 +160,24 @@ class InTotoStatement(Source):
 
     def facts(self, loaded: Loaded) -> FactList:
         f = FactList()
-        for found in unwrap(loaded):
-            self.statement_facts(f, found, loaded.display)
+        found_all = unwrap(loaded)
+        named: dict[str, set[str]] = {}  # short name -> digests it names, across the whole file
+        for found in found_all:
+            for subj in (found.statement.get("subject") if isinstance(found.statement, dict) else None) or []:
+                digest = preferred_digest(subj.get("digest")) if isinstance(subj, dict) else None
+                name = str(subj.get("name") or "") if isinstance(subj, dict) else ""
+                if digest and name not in ("", "_"):
+                    named.setdefault(_short_name(name), set()).add(digest[1])
+        for found in found_all:
+            facts = FactList()
+            self.statement_facts(facts, found, loaded.display, named)
+            if found.envelope is not None:  # facts inside an envelope say whether a trusted key signed it
+                signature = signed_inputs.check(found.envelope, found.certificate)
+                facts = FactList(replace(fact, signature=signature) for fact in facts)
+            f.extend(facts)
         return f
 
-    def statement_facts(self, f: FactList, found: Unwrapped, file: str) -> None:
+    def statement_facts(self, f: FactList, found: Unwrapped, file: str, named: dict[str, set[str]]) -> None:
         statement, pre = found.statement, found.prefix
         shown = f"{file} ({pre.rstrip(':')})" if pre else file
         if not _is_statement(statement):
@@ -173,7 +186,6 @@ class InTotoStatement(Source):
                              f"{pre}/_type")
         validate(statement, "sources/in-toto-statement", shown)
         subjects = []
-        named: dict[str, set[str]] = {}
         for i, subj in enumerate(statement["subject"]):
             found_digest = preferred_digest(subj.get("digest"))
             if found_digest is None:
@@ -181,12 +193,11 @@ class InTotoStatement(Source):
                                  f"{', '.join(DIGEST_PREFERENCE)}, as hex)", f"{pre}/subject/{i}/digest")
             name = str(subj.get("name") or "")
             short = _short_name(name) if name not in ("", "_") else ""
-            named.setdefault(short, set()).add(found_digest[1])
             subjects.append((i, name, short, found_digest))
         keys = []
         for i, name, short, (alg, hex_) in subjects:
             # a name identifies a subject only if it names one digest here; otherwise the digest does
-            key = vocab.entity_key(short) if short and len(named[short]) == 1 else f"{alg}-{hex_[:16]}"
+            key = vocab.entity_key(short) if short and len(named.get(short, ())) == 1 else f"{alg}-{hex_[:16]}"
             keys.append(key)
             base = ("subjects", key)
             at = f"{pre}/subject/{i}"
