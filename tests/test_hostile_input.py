@@ -188,3 +188,25 @@ def test_inventory_fifo_is_refused(tmp_path):
 
 def test_formats_fixture_still_reads(cli):
     assert cli("normalize", FORMATS / "hf-card-minimal.md").exit_code == 0
+
+
+def test_verdict_with_non_ascii_base64_is_rejected_not_an_error(cli, tmp_path):
+    from mlgov.signing.keys import generate, write_keypair
+
+    _, public = write_keypair(generate(), tmp_path, "k", None)
+    verdict = tmp_path / "verdict.json"
+    verdict.write_text(json.dumps({"payloadType": "application/vnd.in-toto+json", "payload": "é" * 12,
+                                   "signatures": [{"keyid": "", "sig": "AAAA"}]}), encoding="utf-8")
+    result = cli("verify", verdict, "--key", public)
+    assert result.exit_code == 1, result.stderr
+    assert "payload or a signature is not valid base64" in result.stdout + result.stderr
+
+
+def test_document_without_document_id_is_a_named_error(cli, tmp_path):
+    doc = cli("normalize", BUNDLES / "credit-risk-pd").json()
+    del doc["document_id"]
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc))
+    result = cli("eval", path)
+    assert result.exit_code == 2
+    assert f"{path}: /document_id: a canonical document needs a document_id" in error_line(result)
