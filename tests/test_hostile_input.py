@@ -210,3 +210,14 @@ def test_document_without_document_id_is_a_named_error(cli, tmp_path):
     result = cli("eval", path)
     assert result.exit_code == 2
     assert f"{path}: /document_id: a canonical document needs a document_id" in error_line(result)
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"])
+def test_timestamps_beyond_the_representable_range_are_named(value):
+    from mlgov import timeutil
+    from mlgov.errors import InputError
+
+    with pytest.raises(InputError, match="timestamp out of range in UTC"):
+        timeutil.normalize(value, "f.json", "/t")
+    with pytest.raises(InputError, match="epoch-milliseconds timestamp out of range"):
+        timeutil.from_epoch_ms(253402300800000, "f.json", "/t")

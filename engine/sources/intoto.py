@@ -163,7 +163,8 @@ class InTotoStatement(Source):
         found_all = unwrap(loaded)
         named: dict[str, set[str]] = {}  # short name -> digests it names, across the whole file
         for found in found_all:
-            for subj in (found.statement.get("subject") if isinstance(found.statement, dict) else None) or []:
+            listed = found.statement.get("subject") if isinstance(found.statement, dict) else None
+            for subj in listed if isinstance(listed, list) else []:  # wrong types: the schema names them
                 digest = preferred_digest(subj.get("digest")) if isinstance(subj, dict) else None
                 name = str(subj.get("name") or "") if isinstance(subj, dict) else ""
                 if digest and name not in ("", "_"):
