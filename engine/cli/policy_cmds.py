@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from ..engines.interface import ENGINES, IN_PROCESS
 from ..normalize import normalize
-from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, main
+from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, main, with_input_trust
 
 
 @main.command("eval")
@@ -32,6 +32,7 @@ from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, 
                    "dispositions, only inform unless you ask for --fail-on info).")
 @click.option("--approvers", "approvers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Approver trust policy: authenticate signed approvals (as gate --approvers).")
+@with_input_trust
 def eval_cmd(inputs: tuple[str, ...], pack_dirs: tuple[Path, ...], as_of: str | None, engine: str,
              cross_check: str | None, opa_url: str | None, waivers: Path | None, params_file: Path | None,
              fmt: str, fail_on: str, approvers_file: Path | None) -> None:

@@ -22,6 +22,7 @@ from .app import (
     _write_json,
     _write_text,
     main,
+    with_input_trust,
 )
 
 
@@ -82,6 +83,7 @@ def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | Non
               help="Approver trust policy (YAML): only approvals signed by its keys, for its roles, count.")
 @click.option("--require-signed-approvals", is_flag=True,
               help="Count only signed, authenticated approvals (always so for 21 CFR Part 11 scope).")
+@with_input_trust
 def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, pack_dirs: tuple[Path, ...],
              fail_on: str, waivers: Path | None, params_file: Path | None, as_of: str | None, engine: str,
              cross_check: str | None, opa_url: str | None, valid_for: str, out: Path, as_json: bool,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from ..errors import MlgovError
+from ..errors import InputError, MlgovError
 
 KEY_TYPES = ("ed25519", "ecdsa-p256")
 PASSPHRASE_ENV = "MLGOV_KEY_PASSPHRASE"
@@ -119,13 +120,12 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
 
 
 def _read(path: Path) -> bytes:
+    from ..safeio import read_bounded  # regular files only: a FIFO or device as --key would block
+
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise KeyError_(f"{path}: cannot read key: {exc.strerror}") from None
-    if len(data) > 64 * 1024:
-        raise KeyError_(f"{path}: not a key (larger than 64 KiB)")
-    return data
+        return read_bounded(Path(path), str(path), limit=64 * 1024).data
+    except InputError as exc:
+        raise KeyError_(f"{exc.file}: cannot read key: {exc.message}") from None
 
 
 def load_signer(path: Path, passphrase_env: str = PASSPHRASE_ENV) -> Signer:
@@ -151,7 +151,7 @@ def _check_private_mode(path: Path) -> None:
         mode = path.stat().st_mode
     except OSError as exc:
         raise KeyError_(f"{path}: cannot read key: {exc.strerror}") from None
-    if mode & 0o077:
+    if stat.S_ISREG(mode) and mode & 0o077:  # anything else is refused by the bounded read
         raise KeyError_(f"{path}: private key is readable or writable by others (mode {mode & 0o777:04o}); "
                         f"run: chmod 600 {path}")
 
