@@ -50,7 +50,9 @@ def test_signed_plan_for_the_examples(cli, tmp_path, inventory):
     entries = {e["artifact"]: e for e in stmt["predicate"]["entries"]}
     assert entries["acme-support-assistant@1.4.0"]["action"] == "hold"  # the legal hold wins
     assert entries["credit-risk-pd@3.2.0"]["action"] == "keep"
-    assert entries["credit-risk-pd@3.2.0"]["regulations"][:2] == ["EU-AI-ACT:Art.18", "EU-AI-ACT:Art.19"]
+    # regulations filtered to the record's regulatory scope (SR 11-7 for the bank model)
+    assert entries["credit-risk-pd@3.2.0"]["regulations"] == ["SR-11-7:documentation"]
+    assert entries["cxr-triage@2.1.0"]["regulations"] == ["21-CFR-11:11.10(c)", "FDA:QMSR-records"]
     assert entries["acme-support-assistant@1.4.0"]["findings"][0]["rule"] == "RET-002"
     assert {s["name"] for s in stmt["subject"]} >= {"credit-risk-pd-model", "cxr-triage.onnx"}
     assert "| acme-support-assistant@1.4.0 | **hold** |" in (tmp_path / "out" / "plan.md").read_text()
@@ -87,8 +89,9 @@ def test_diff_against_the_previous_plan(cli, tmp_path, inventory):
     assert changes["acme-support-assistant@1.4.0"] == {
         "artifact": "acme-support-assistant@1.4.0", "change": "action", "from": "hold", "to": "keep",
         "reason": "retention facts missing: kept until they are stated (never purged on missing facts)"}
-    assert changes["credit-risk-pd@3.2.0"] == {"artifact": "credit-risk-pd@3.2.0", "change": "removed",
-                                               "action": "keep"}
+    lost = changes["credit-risk-pd@3.2.0"]  # it had to be kept (in use): its disappearance is a finding
+    assert lost["change"] == "lost" and lost["finding"] is True and lost["action"] == "keep"
+    assert "no plan marked it for purge" in lost["reason"] and "credit-risk-pd@3.2.0: lost" in later.stderr
     assert changes["model-00000@2.0.0"]["change"] == "new"
     assert "cxr-triage@2.1.0" not in changes
     assert "## Changes since the previous audit" in (tmp_path / "out" / "plan.md").read_text()

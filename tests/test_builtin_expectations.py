@@ -22,6 +22,11 @@ EXPECTED = {
     # in use: nothing blocks it; the record is kept while the model is in use (SR 11-7).
     "credit-risk-pd": {
         ("RET-001", "credit-risk-pd@3.2.0"),
+        # its model file and three datasets state their own retention classes: one line each (info)
+        ("RET-006", "artifact:credit-risk-pd-model"),
+        ("RET-006", "dataset:bureau-attributes"),
+        ("RET-006", "dataset:holdout-2025q4"),
+        ("RET-006", "dataset:loan-applications"),
     },
     # A commercial radiology device fine-tuned from torchvision's ImageNet weights: ImageNet's
     # terms of access allow non-commercial research only, and the device inherits that through
@@ -29,6 +34,11 @@ EXPECTED = {
     "chest-xray-triage": {
         ("LIC-002", "dataset:imagenet-1k"),
         ("RET-001", "cxr-triage@2.1.0"),
+        # the device file and its three datasets carry their own retention classes (info lines)
+        ("RET-006", "artifact:cxr-triage.onnx"),
+        ("RET-006", "dataset:mercy-cxr-2024"),
+        ("RET-006", "dataset:nih-chestxray14"),
+        ("RET-006", "dataset:reader-study-2025"),
     },
     # A commercial support assistant: Alpaca is CC-BY-NC-4.0 (blocks commercial use); Dolly is
     # CC-BY-SA-3.0 (share-alike to review); Llama 3.1's use restrictions must be carried into the
@@ -45,6 +55,10 @@ EXPECTED = {
         ("VAL-001", "evaluation:acme support eval 2026-09 test"),
         ("RET-002", "acme-support-assistant@1.4.0"),
         ("RET-001", "acme-support-assistant@1.4.0"),
+        # the legal hold reaches the adapter and both datasets, each with its own class (info lines)
+        ("RET-006", "artifact:acme-support-assistant-adapter"),
+        ("RET-006", "dataset:acme/support-eval-2026-09"),
+        ("RET-006", "dataset:acme/support-transcripts-2025"),
     },
 }
 
@@ -66,7 +80,7 @@ def test_every_builtin_rule_has_tests_that_make_it_pass_and_fail():
                     (zero if n == 0 else some).add(rule)
                 some |= set(case.get("expect_text", {}))
         for rule in pack.rules:
-            if rule.id == "RET-001":  # a disposition: one per record, tested for each action instead
+            if rule.id in ("RET-001", "RET-006"):  # dispositions: tested for each action instead
                 assert rule.id in some
                 continue
             assert rule.id in zero and rule.id in some, f"{rule.id} lacks a passing or a failing case"

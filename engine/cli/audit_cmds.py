@@ -32,22 +32,26 @@ def audit_group() -> None:
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="The previous signed plan: report what changed since.")
 @click.option("--workers", type=int, default=0, help="Processes (default: all cores).")
+@click.option("--tag-prefix", default="mlgov.", show_default=True,
+              help="Prefix of mlgov's MLflow tags (retention_class, legal_hold, retired, ...); "
+                   "bare names are read too.")
 @click.option("--log", "log_path", envvar="MLGOV_LOG", type=click.Path(dir_okay=False, path_type=Path))
 def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: str | None,
                         pack_dirs: tuple[Path, ...], params_file: Path | None, key_path: Path,
                         key_passphrase_env: str, out_dir: Path, previous: Path | None, workers: int,
-                        log_path: Path | None) -> None:
+                        tag_prefix: str, log_path: Path | None) -> None:
     """What to keep, archive, purge or hold, and why, for every artifact; signed. Never deletes.
 
     Exit 0: every artifact evaluated and none needs action beyond keep/archive/hold; 1: some
-    artifact must be purged or has findings; 2: some artifact could not be evaluated (the others
-    are still evaluated and reported) or the audit could not run.
+    artifact must be purged or has findings, or (with --previous) a purge is overdue or a record
+    that had to be kept is gone; 2: some artifact could not be evaluated (the others are still
+    evaluated and reported) or the audit could not run.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..audit import plan as plan_mod
     from ..audit.inventory import read_jsonl
-    from ..audit.retention import audit, diff
+    from ..audit.retention import audit, deleted_findings, diff
     from ..packs import load_packs
     from ..resources import data_dir
     from ..signing.keys import load_signer
@@ -59,6 +63,7 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     packs = load_packs(list(pack_dirs) or [data_dir("policies") / "retention"])
     when = _as_of(as_of)
     previous_entries = None
+    deleted: list[dict] = []
     if previous is not None:
         from ..reports.context import payload_of
 
@@ -69,7 +74,7 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     else:
         from ..audit.mlflow_inventory import read_registry
 
-        versions = list(read_registry(mlflow_uri))
+        versions = list(read_registry(mlflow_uri, tag_prefix, deleted))
         items, source, total = iter(versions), mlflow_uri, len(versions)
     console = Console(stderr=True, highlight=False)
     with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
@@ -77,7 +82,9 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
         task = bar.add_task("audit", total=total)
         outcome = audit(items, packs, when, workers or None, _params(params_file),
                         progress=lambda n: bar.advance(task, n))
-    changes = diff(outcome["entries"], previous_entries) if previous_entries is not None else None
+    changes = diff(outcome["entries"], previous_entries, when) if previous_entries is not None else None
+    if mlflow_uri:
+        outcome["deleted"] = deleted_findings(deleted, previous_entries)
     stmt = plan_mod.statement(outcome, packs, when, source, changes)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_atomically(out_dir / "plan.json", plan_mod.sign(stmt, signer))
@@ -98,7 +105,11 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
         log.checkpoint(signer)
     if outcome["failures"]:
         raise SystemExit(2)
-    if summary["actions"].get("purge") or summary["with_findings"]:
+    problems = [c for c in (changes or []) + outcome.get("deleted", []) if c.get("finding")]
+    for change in problems[:20]:
+        click.echo(f"  {change.get('artifact') or change['where']}: {change.get('change', 'deleted')}: "
+                   f"{change['reason']}", err=True)
+    if summary["actions"].get("purge") or summary["with_findings"] or problems:
         raise SystemExit(1)
 
 

@@ -1,4 +1,5 @@
-# Helpers shared by the retention rules: the release record's retention class and disposition.
+# Helpers shared by the retention rules: dispositions of the release record and of each artifact
+# with its own retention class.
 package mlgov.lib.retention
 
 import rego.v1
@@ -13,34 +14,76 @@ default facts := {}
 
 facts := input.document.retention
 
-hold if facts.legal_hold.active == true
+classes := object.get(params, "retention_classes", {})
 
-class := object.get(object.get(params, "retention_classes", {}), facts.retention_class, null)
+class := object.get(classes, facts.retention_class, null)
 
 start := facts[class.from]
 
 retired if facts.retired
+
+# Legal holds that reach the record: its own, and any on a dataset it was built from (its datasets).
+holds := array.concat(own_hold, dataset_holds)
+
+own_hold := [{"reason": object.get(facts.legal_hold, "reason", "no reason given"), "source": source_of("/retention/legal_hold/active")} |
+	facts.legal_hold.active == true
+]
+
+dataset_holds := [h |
+	some i
+	d := input.document.datasets[i]
+	d.legal_hold.active == true
+	h := {
+		"reason": concat("", ["dataset ", object.get(d, "name", d.id), " under hold: ", object.get(d.legal_hold, "reason", "no reason given")]),
+		"source": source_of(sprintf("/datasets/%d/legal_hold/active", [i])),
+	}
+]
+
+hold if count(holds) > 0
+
+# Where a fact was read: "<source> <pointer>" from the document's provenance.
+source_of(pointer) := concat(" ", [p.source, p.at]) if {
+	p := input.document.provenance[pointer][0]
+} else := "source not recorded"
+
+# Registry evidence of use (an alias, stage Production or Staging): a record in use is never purged.
+in_use_evidence := object.get(facts, "in_use", [])
+
+in_use if count(in_use_evidence) > 0
 
 in_use if {
 	class.while_in_use == true
 	not retired
 }
 
-end_ns := time.add_date(
-	start.epoch_s * 1000000000,
-	object.get(class.keep, "years", 0), object.get(class.keep, "months", 0), object.get(class.keep, "days", 0),
+# The disposition under retention class `name`, with `held` the legal holds that reach it.
+decide(name, held) := {"action": "hold", "reason": concat("", ["legal hold: ", held[0].reason]), "source": held[0].source, "holds": held} if {
+	count(held) > 0
+} else := {"action": "keep", "reason": concat("", ["in use (", concat(", ", in_use_evidence), "); ", basis(name)])} if {
+	count(in_use_evidence) > 0
+} else := {"action": "review", "reason": concat("", ["retention class ", name, " is not defined in the retention pack's parameters: say how long it is kept"])} if {
+	name != ""
+	not classes[name]
+} else := {"action": "keep", "reason": concat("", ["in use; ", classes[name].basis])} if {
+	classes[name].while_in_use == true
+	not retired
+} else := {"action": "keep", "until": rfc3339(end_ns(name)), "reason": classes[name].basis} if {
+	now_ns < end_ns(name)
+} else := {"action": classes[name].then, "since": rfc3339(end_ns(name)), "reason": classes[name].basis} if {
+	now_ns >= end_ns(name)
+} else := {"action": "keep", "reason": "retention facts missing: kept until they are stated (never purged on missing facts)"}
+
+basis(name) := classes[name].basis
+
+basis(name) := "retention class not stated or not defined" if not classes[name]
+
+end_ns(name) := time.add_date(
+	facts[classes[name].from].epoch_s * 1000000000,
+	object.get(classes[name].keep, "years", 0), object.get(classes[name].keep, "months", 0), object.get(classes[name].keep, "days", 0),
 )
 
-# The one disposition of the release record, first rule that applies wins.
-disposition := {"action": "hold", "reason": concat("", ["legal hold: ", object.get(facts.legal_hold, "reason", "no reason given")])} if {
-	hold
-} else := {"action": "keep", "reason": concat("", ["in use; ", class.basis])} if {
-	in_use
-} else := {"action": "keep", "until": rfc3339(end_ns), "reason": class.basis} if {
-	now_ns < end_ns
-} else := {"action": class.then, "since": rfc3339(end_ns), "reason": class.basis} if {
-	now_ns >= end_ns
-} else := {"action": "keep", "reason": "retention facts missing: kept until they are stated (never purged on missing facts)"}
+# The one disposition of the release record.
+disposition := decide(object.get(facts, "retention_class", ""), holds)
 
 kept if disposition.action in ["keep", "hold", "archive"]
 
