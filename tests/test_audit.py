@@ -110,8 +110,14 @@ def test_generated_inventory_documents_are_valid_and_evaluate(tmp_path, cli):
     result = audit(cli, tmp_path, path)
     assert result.exit_code == 1
     summary = plan(tmp_path)["predicate"]["summary"]
-    assert summary["evaluated"] == 200 and set(summary["actions"]) <= {"keep", "archive", "purge", "hold"}
+    assert summary["evaluated"] == 200 and set(summary["actions"]) <= {"keep", "archive", "purge", "hold", "review"}
     assert summary["actions"].get("purge") and summary["actions"].get("hold")
+    entries = plan(tmp_path)["predicate"]["entries"]
+    # purges blocked because a kept version of the same model shares its training set (RET-007)
+    blocked = [e for e in entries if any(f["rule"] == "RET-007" for f in e.get("findings", []))]
+    assert blocked and all(e["action"] == "review" and "shares dataset:ds-" in e["reason"] for e in blocked)
+    assert any(e["kind"] == "record" and "shares dataset:ds-model-" in e["reason"] for e in blocked)
+    assert summary["artifact_lines"] == sum(1 for e in entries if e["kind"] != "record") > 0
 
 
 def test_impact_lists_everything_downstream(cli, tmp_path, inventory):

@@ -42,8 +42,13 @@ line(subject, name, pointer) := {
 	"subject": subject,
 	"details": object.union(d, {"retention_class": name, "class_defined": object.get(lib.classes, name, null) != null}),
 } if {
-	d := lib.decide(name, lib.holds)
+	d := disposition(name)
 }
+
+# Most artifacts share the record's class: its disposition is computed once.
+disposition(name) := lib.disposition if name == object.get(lib.facts, "retention_class", "")
+
+disposition(name) := lib.decide(name, lib.holds) if name != object.get(lib.facts, "retention_class", "")
 
 when(d) := concat("", [" until ", d.until]) if d.until
 

@@ -67,23 +67,44 @@ decide(name, held) := {"action": "hold", "reason": concat("", ["legal hold: ", h
 } else := {"action": "keep", "reason": concat("", ["in use; ", classes[name].basis])} if {
 	classes[name].while_in_use == true
 	not retired
-} else := {"action": "keep", "until": rfc3339(end_ns(name)), "reason": classes[name].basis} if {
-	now_ns < end_ns(name)
-} else := {"action": classes[name].then, "since": rfc3339(end_ns(name)), "reason": classes[name].basis} if {
-	now_ns >= end_ns(name)
+} else := dated(classes[name], end_ns(classes[name])) if {
+	end_ns(classes[name])
 } else := {"action": "keep", "reason": "retention facts missing: kept until they are stated (never purged on missing facts)"}
+
+dated(c, end) := {"action": "keep", "until": rfc3339(end), "reason": c.basis} if {
+	now_ns < end
+} else := {"action": c.then, "since": rfc3339(end), "reason": c.basis}
 
 basis(name) := classes[name].basis
 
 basis(name) := "retention class not stated or not defined" if not classes[name]
 
-end_ns(name) := time.add_date(
-	facts[classes[name].from].epoch_s * 1000000000,
-	object.get(classes[name].keep, "years", 0), object.get(classes[name].keep, "months", 0), object.get(classes[name].keep, "days", 0),
+end_ns(c) := time.add_date(
+	facts[c.from].epoch_s * 1000000000,
+	object.get(c.keep, "years", 0), object.get(c.keep, "months", 0), object.get(c.keep, "days", 0),
 )
 
-# The one disposition of the release record.
-disposition := decide(object.get(facts, "retention_class", ""), holds)
+# The one disposition of the release record: decide() for its own class, written out as rules
+# because the record's disposition is on every document's hot path (rules are cached per query).
+disposition := {"action": "hold", "reason": concat("", ["legal hold: ", holds[0].reason]), "source": holds[0].source, "holds": holds} if {
+	hold
+} else := {"action": "keep", "reason": concat("", ["in use (", concat(", ", in_use_evidence), "); ", record_basis])} if {
+	count(in_use_evidence) > 0
+} else := {"action": "review", "reason": concat("", ["retention class ", facts.retention_class, " is not defined in the retention pack's parameters: say how long it is kept"])} if {
+	class == null
+} else := {"action": "keep", "reason": concat("", ["in use; ", class.basis])} if {
+	in_use
+} else := {"action": "keep", "until": rfc3339(record_end), "reason": class.basis} if {
+	now_ns < record_end
+} else := {"action": class.then, "since": rfc3339(record_end), "reason": class.basis} if {
+	now_ns >= record_end
+} else := {"action": "keep", "reason": "retention facts missing: kept until they are stated (never purged on missing facts)"}
+
+record_end := end_ns(class)
+
+default record_basis := "retention class not stated or not defined"
+
+record_basis := class.basis
 
 kept if disposition.action in ["keep", "hold", "archive"]
 
