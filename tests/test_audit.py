@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -171,3 +172,55 @@ def test_fast_and_full_schema_validation_agree(tmp_path):
         except Exception:
             fast_ok = False
         assert fast_ok == full_ok, mutate
+
+
+def test_integrity_rehashes_archived_artifacts(cli, tmp_path):
+    """A plan's subjects re-hashed where the plan says they live: a bundle path under --root, a
+    file:// URI; an oci:// image cannot be read here (no fsspec) and is never reported verified."""
+    import shutil
+
+    archive = tmp_path / "archive"
+    shutil.copytree(BUNDLES / "credit-risk-pd", archive)
+    doc = normalize([archive])
+    copy = tmp_path / "elsewhere" / "model.ubj"
+    copy.parent.mkdir()
+    shutil.copy(archive / "model" / "model.ubj", copy)
+    moved = json.loads(json.dumps(doc))
+    moved["document_id"] = "credit-risk-pd@3.2.0-copy"
+    moved["subjects"] = [{**doc["subjects"][0], "name": "copied-model", "uri": copy.as_uri()}]
+    moved["subjects"][0].pop("path")
+    inventory = tmp_path / "inventory.jsonl"
+    inventory.write_text(json.dumps(doc) + "\n" + json.dumps(moved) + "\n")
+    assert cli("keygen", "-o", tmp_path).exit_code == 0
+    audit(cli, tmp_path, inventory)
+    signed, pub = tmp_path / "out" / "plan.json", tmp_path / "mlgov-key.pub.pem"
+
+    result = cli("audit", "integrity", signed, "--key", pub, "--root", archive, "--json")
+    rows = {r["name"]: r for r in result.json()}
+    assert rows["credit-risk-pd-model"]["status"] == "ok" and rows["copied-model"]["status"] == "ok"
+    assert rows["copied-model"]["location"] == copy.as_uri()
+    container = rows["registry.acmebank.example/risk/credit-risk-pd-scoring"]
+    assert container["status"] == "unverifiable" and "fsspec is not installed" in container["detail"]
+    assert result.exit_code == 2
+
+    local_only = tmp_path / "local-only"
+    inventory.write_text(json.dumps(moved) + "\n")
+    cli("audit", "retention", "--inventory", inventory, "--key", tmp_path / "mlgov-key.pem", "--as-of", "2026-11-24",
+        "--out", local_only, "--workers", "1")
+    assert cli("audit", "integrity", local_only / "plan.json", "--key", pub).exit_code == 0
+
+    copy.write_bytes(b"tampered")
+    (archive / "model" / "model.ubj").unlink()
+    assert cli("audit", "integrity", local_only / "plan.json", "--key", pub).exit_code == 1
+    rows = {r["name"]: r for r in cli("audit", "integrity", signed, "--key", pub, "--root", archive,
+                                      "--json").json()}
+    assert rows["copied-model"]["status"] == "changed"
+    assert rows["copied-model"]["detail"] == f"sha256 is now {hashlib.sha256(b'tampered').hexdigest()}"
+    gone = rows["credit-risk-pd-model"]  # gone from the archive; its s3:// copy cannot be checked here
+    assert gone["status"] == "unverifiable" and "model/model.ubj: not found" in gone["detail"]
+
+    other = tmp_path / "other"
+    other.mkdir()
+    assert cli("keygen", "-o", other).exit_code == 0
+    untrusted = cli("audit", "integrity", signed, "--key", other / "mlgov-key.pub.pem")
+    assert untrusted.exit_code == 2 and "not signed by a trusted key" in error_line(untrusted)

@@ -90,9 +90,11 @@ def in_scope(controls: list[str], scope: list[str] | None) -> list[str]:
 
 
 def _subject(subject: dict[str, Any]) -> dict[str, Any]:
+    """Name, digest and where it lives (``mlgov audit integrity`` re-hashes it there later)."""
     out = {"name": subject.get("name", subject["id"]), "digest": subject["digest"]}
-    if subject.get("uri") or subject.get("path"):
-        out["uri"] = subject.get("uri") or subject["path"]
+    for key in ("path", "uri"):
+        if subject.get(key):
+            out[key] = subject[key]
     return out
 
 

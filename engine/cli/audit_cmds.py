@@ -1,4 +1,4 @@
-"""Inventory-wide commands: mlgov audit retention, mlgov impact."""
+"""Inventory-wide commands: mlgov audit retention, mlgov audit integrity, mlgov impact."""
 
 from __future__ import annotations
 
@@ -110,6 +110,50 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
         click.echo(f"  {change.get('artifact') or change['where']}: {change.get('change', 'deleted')}: "
                    f"{change['reason']}", err=True)
     if summary["actions"].get("purge") or summary["with_findings"] or problems:
+        raise SystemExit(1)
+
+
+@audit_group.command("integrity")
+@click.argument("statements", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Trusted public key (repeatable).")
+@click.option("--trust", "trust_file", type=click.Path(dir_okay=False, path_type=Path), help="Trust file of keys.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+              help="Archive directory: subjects are looked up as ROOT/NAME, and plan paths relative to it.")
+@click.option("--json", "as_json", is_flag=True)
+def audit_integrity_cmd(statements: tuple[Path, ...], keys: tuple[Path, ...], trust_file: Path | None,
+                        root: Path | None, as_json: bool) -> None:
+    """Re-hash archived artifacts against the sha256 digests in signed verdicts and retention plans.
+
+    Exit 0: every subject found and unchanged; 1: a subject changed or is missing; 2: a statement
+    is not signed by a trusted key, or a subject could not be read (no location, fsspec missing).
+    """
+    from ..audit import integrity
+    from ..signing import dsse
+    from .app import _trusted_keys
+
+    trusted = _trusted_keys(keys, trust_file, "audit integrity")
+    rows = []
+    for path in statements:
+        raw = read_bounded(path, limit=1 << 31)
+        try:
+            payload_type, payload, signatures = dsse.decode(parse_json(raw.text(), raw.display))
+        except dsse.EnvelopeError as exc:
+            raise MlgovError(f"{raw.display}: {exc}") from None
+        if dsse.verified_by(payload_type, payload, signatures, [t.key for t in trusted]) is None:
+            raise MlgovError(f"{raw.display}: not signed by a trusted key; its digests are not used")
+        statement = parse_json(payload.decode("utf-8", "replace"), raw.display)
+        rows += [integrity.check(s, root) for s in integrity.subjects(statement, raw.display)]
+    if as_json:
+        _write_json(rows, None)
+    else:
+        for row in rows:
+            click.echo(f"{row['status']:<12} {row['name']}  sha256:{row['sha256'][:16]}…  "
+                       f"{row.get('location') or ''}{(' ' + row['detail']) if row.get('detail') else ''}")
+    statuses = {row["status"] for row in rows}
+    if "unverifiable" in statuses or not rows:
+        raise SystemExit(2)
+    if statuses & {"changed", "missing"}:
         raise SystemExit(1)
 
 
