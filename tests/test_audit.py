@@ -224,3 +224,41 @@ def test_integrity_rehashes_archived_artifacts(cli, tmp_path):
     assert cli("keygen", "-o", other).exit_code == 0
     untrusted = cli("audit", "integrity", signed, "--key", other / "mlgov-key.pub.pem")
     assert untrusted.exit_code == 2 and "not signed by a trusted key" in error_line(untrusted)
+
+
+def test_holds_and_purge_safety_reach_across_the_inventory(cli, tmp_path):
+    """A dataset held in one record holds every record built from it; a record due for purge is
+    blocked while a kept record shares its artifact digest or has it upstream in its lineage."""
+    import random
+
+    rng = random.Random(11)
+    kept, due, twin, base, derived, user = (synthetic_document(i, rng) for i in range(6))
+    for doc in (due, twin, base):
+        doc["retention"] = {"created": {"utc": "2020-01-01T00:00:00Z", "epoch_s": 1577836800},
+                            "retention_class": "automatic-logs"}
+    kept["retention"] = {"retention_class": "model-documentation", "created": due["retention"]["created"]}
+    twin["subjects"][0]["digest"] = kept["subjects"][0]["digest"]           # the same bytes as a kept model
+    derived["retention"] = dict(kept["retention"])
+    derived["lineage"]["upstream"][derived["lineage"]["primary"]].append(  # fine-tuned from `base`
+        {"node": base["lineage"]["primary"], "path": [base["lineage"]["primary"], derived["lineage"]["primary"]],
+         "via": ["base_model"], "distance": 1})
+    user["datasets"][0]["legal_hold"] = {"active": True, "reason": "subpoena 2026-7"}
+    due["datasets"].append(dict(user["datasets"][0], legal_hold={"active": False}))
+    path = tmp_path / "inventory.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in (kept, due, twin, base, derived, user)))
+    assert cli("keygen", "-o", tmp_path).exit_code == 0
+    assert audit(cli, tmp_path, path).exit_code == 1
+    entries = {e["artifact"]: e for e in plan(tmp_path)["predicate"]["entries"]}
+
+    held = entries[due["document_id"]]
+    assert held["action"] == "hold"
+    assert held["reason"] == (f"legal hold on dataset:{user['datasets'][0]['id']} (stated by "
+                              f"{user['document_id']}): subpoena 2026-7")
+    shared = entries[twin["document_id"]]
+    assert shared["action"] == "review"
+    [finding] = shared["findings"]
+    assert finding["rule"] == "RET-007" and kept["document_id"] in finding["message"]
+    assert f"artifact digest sha256:{kept['subjects'][0]['digest']['sha256']}" in finding["message"]
+    upstream = entries[base["document_id"]]
+    assert upstream["action"] == "review" and derived["document_id"] in upstream["reason"]
+    assert f"lineage node {base['lineage']['primary']}" in upstream["reason"]
