@@ -151,14 +151,19 @@ def test_a_second_audit_finds_what_happened(cli, tmp_path, registry):
 
 def test_a_model_that_cannot_be_read_never_stops_the_others(cli, tmp_path, registry):
     client, uri = registry
+    both = 'o\'neil "beta" model'                   # no quoting works in a search filter: read unfiltered
     client.create_registered_model("bad-tags", tags={"legal_hold": "perhaps"})
     client.create_model_version("bad-tags", "s3://m/bad/1")
+    client.create_registered_model(both, tags={"retention_class": "model-documentation"})
+    client.create_model_version(both, "s3://m/oneil/1")
     try:
         result, plan = _audit(cli, tmp_path, uri, "third")
     finally:
         client.delete_registered_model("bad-tags")
+        client.delete_registered_model(both)
     assert result.exit_code == 2
     [failure] = plan["failures"]
     assert "bad-tags/versions/1" in failure["artifact"] and "perhaps" in failure["error"]
-    assert plan["summary"]["evaluated"] == 8         # every other version still has its line (3 + 3 + 2 left)
+    assert plan["summary"]["evaluated"] == 9         # every other version has its line (3 + 3 + 2 left, + 1)
+    assert {e["artifact"] for e in plan["entries"]} >= {f"{both}@1", f"{ODD}@2", f"{QUOTED}@1"}
     assert "could not evaluate" in result.stderr
