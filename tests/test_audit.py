@@ -93,6 +93,8 @@ def test_diff_against_the_previous_plan(cli, tmp_path, inventory):
     lost = changes["credit-risk-pd@3.2.0"]  # it had to be kept (in use): its disappearance is a finding
     assert lost["change"] == "lost" and lost["finding"] is True and lost["action"] == "keep"
     assert "no plan marked it for purge" in lost["reason"] and "credit-risk-pd@3.2.0: lost" in later.stderr
+    markdown = (tmp_path / "out" / "plan.md").read_text()
+    assert "- credit-risk-pd@3.2.0: lost (keep) **finding**: gone although" in markdown
     assert changes["model-00000@2.0.0"]["change"] == "new"
     assert "cxr-triage@2.1.0" not in changes
     assert "## Changes since the previous audit" in (tmp_path / "out" / "plan.md").read_text()

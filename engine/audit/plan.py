@@ -59,9 +59,13 @@ def markdown(predicate: dict[str, Any], limit: int = 500) -> str:
     if "changes" in predicate:
         lines += ["## Changes since the previous audit", ""]
         lines += [f"- {c['artifact']}: {c['change']}" + (f" {c['from']} -> {c['to']}" if c["change"] == "action"
-                                                          else f" ({c['action']})") for c in predicate["changes"]]
+                                                          else f" ({c['action']})")
+                  + (f" **finding**: {c['reason']}" if c.get("finding") else "") for c in predicate["changes"]]
         lines += ["None."] if not predicate["changes"] else []
         lines.append("")
+    if predicate.get("deleted"):
+        lines += ["## Deleted from the registry", ""]
+        lines += [f"- {d['model']} version {d['version']}: {d['reason']}" for d in predicate["deleted"]] + [""]
     lines += ["## Actions", "", "| artifact | action | when | reason | findings |", "|---|---|---|---|---|"]
     entries = _sorted(predicate["entries"])
     for entry in entries[:limit]:
@@ -83,7 +87,9 @@ def html(predicate: dict[str, Any], limit: int = 2000) -> str:
                     f"<td>{problems}</td></tr>")
     failures = "".join(f"<li>{e(f['artifact'])}: {e(f['error'])}</li>" for f in predicate["failures"])
     changes = "".join(f"<li>{e(c['artifact'])}: {e(c['change'])} {e(str(c.get('from', '')))} "
-                      f"{e(str(c.get('to', c.get('action', ''))))}</li>" for c in predicate.get("changes", []))
+                      f"{e(str(c.get('to', c.get('action', ''))))}"
+                      + (f" <b>finding</b>: {e(c['reason'])}" if c.get("finding") else "") + "</li>"
+                      for c in predicate.get("changes", []))
     style = ("body{font-family:sans-serif;max-width:1100px;margin:2rem auto}table{border-collapse:collapse;"
              "width:100%;font-size:.85rem}td,th{border:1px solid #ccc;padding:.3rem}"
              ".a-purge{color:#b71c1c;font-weight:700}.a-hold{color:#8a5300;font-weight:700}")
