@@ -20,21 +20,20 @@ package mlgov.rules.retention.artifacts
 import data.mlgov.lib.retention as lib
 import rego.v1
 
-findings := array.concat(datasets, subjects)
-
-datasets := [f |
-	some i
-	d := input.document.datasets[i]
-	d.retention_class
-	f := line(concat("", ["dataset:", d.id]), d.retention_class, sprintf("/datasets/%d/retention_class", [i]))
-]
-
-subjects := [f |
-	some i
-	s := input.document.subjects[i]
-	s.retention_class
-	f := line(concat("", ["artifact:", s.id]), s.retention_class, sprintf("/subjects/%d/retention_class", [i]))
-]
+# One comprehension per collection, no helper rules: every rule of a rule package is evaluated
+# and returned with the findings, on every document of an inventory.
+findings := array.concat(
+	[line(concat("", ["dataset:", d.id]), d.retention_class, sprintf("/datasets/%d/retention_class", [i])) |
+		some i
+		d := input.document.datasets[i]
+		d.retention_class
+	],
+	[line(concat("", ["artifact:", s.id]), s.retention_class, sprintf("/subjects/%d/retention_class", [i])) |
+		some i
+		s := input.document.subjects[i]
+		s.retention_class
+	],
+)
 
 line(subject, name, pointer) := {
 	"message": concat("", [subject, ": ", d.action, when(d), ": ", d.reason]),
@@ -48,7 +47,7 @@ line(subject, name, pointer) := {
 # Most artifacts share the record's class: its disposition is computed once.
 disposition(name) := lib.disposition if name == object.get(lib.facts, "retention_class", "")
 
-disposition(name) := lib.decide(name, lib.holds) if name != object.get(lib.facts, "retention_class", "")
+disposition(name) := lib.decide(name) if name != object.get(lib.facts, "retention_class", "")
 
 when(d) := concat("", [" until ", d.until]) if d.until
 

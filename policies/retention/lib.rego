@@ -39,7 +39,10 @@ dataset_holds := [h |
 	}
 ]
 
-hold if count(holds) > 0
+# Decided without building `holds` (built only for the plan line of a held record).
+hold if facts.legal_hold.active == true
+
+hold if input.document.datasets[_].legal_hold.active == true
 
 # Where a fact was read: "<source> <pointer>" from the document's provenance.
 source_of(pointer) := concat(" ", [p.source, p.at]) if {
@@ -49,18 +52,20 @@ source_of(pointer) := concat(" ", [p.source, p.at]) if {
 # Registry evidence of use (an alias, stage Production or Staging): a record in use is never purged.
 in_use_evidence := object.get(facts, "in_use", [])
 
-in_use if count(in_use_evidence) > 0
+registry_in_use if facts.in_use[0]
+
+in_use if registry_in_use
 
 in_use if {
 	class.while_in_use == true
 	not retired
 }
 
-# The disposition under retention class `name`, with `held` the legal holds that reach it.
-decide(name, held) := {"action": "hold", "reason": concat("", ["legal hold: ", held[0].reason]), "source": held[0].source, "holds": held} if {
-	count(held) > 0
+# The disposition of an artifact under retention class `name`: the record's holds and use reach it.
+decide(name) := {"action": "hold", "reason": concat("", ["legal hold: ", holds[0].reason]), "source": holds[0].source, "holds": holds} if {
+	hold
 } else := {"action": "keep", "reason": concat("", ["in use (", concat(", ", in_use_evidence), "); ", basis(name)])} if {
-	count(in_use_evidence) > 0
+	registry_in_use
 } else := {"action": "review", "reason": concat("", ["retention class ", name, " is not defined in the retention pack's parameters: say how long it is kept"])} if {
 	name != ""
 	not classes[name]
@@ -89,7 +94,7 @@ end_ns(c) := time.add_date(
 disposition := {"action": "hold", "reason": concat("", ["legal hold: ", holds[0].reason]), "source": holds[0].source, "holds": holds} if {
 	hold
 } else := {"action": "keep", "reason": concat("", ["in use (", concat(", ", in_use_evidence), "); ", record_basis])} if {
-	count(in_use_evidence) > 0
+	registry_in_use
 } else := {"action": "review", "reason": concat("", ["retention class ", facts.retention_class, " is not defined in the retention pack's parameters: say how long it is kept"])} if {
 	class == null
 } else := {"action": "keep", "reason": concat("", ["in use; ", class.basis])} if {
