@@ -29,6 +29,12 @@ def _init(packs: list[Pack], as_of: dict, params: dict | None) -> None:
     _worker["as_of"] = as_of
 
 
+def _init_worker(packs: list[Pack], as_of: dict, params: dict | None) -> None:
+    """A worker keeps nothing between chunks: the collector the parent paused is back on here."""
+    gc.enable()
+    _init(packs, as_of, params)
+
+
 def _evaluate(chunk: list[Item]) -> list[dict[str, Any]]:
     evaluator, as_of = _worker["evaluator"], _worker["as_of"]
     out = []
@@ -67,7 +73,7 @@ def plan_entry(document: dict[str, Any], result: dict[str, Any]) -> dict[str, An
         "rule": disposition["rule"] if disposition else None,
         "regulations": in_scope(disposition["controls"], scope) if disposition else [],
     }
-    for key in ("until", "since", "source"):
+    for key in ("until", "since", "source", "holds"):
         if key in details:
             entry[key] = details[key]
     extra = document.get("model", {}).get("extra", {})
@@ -149,7 +155,7 @@ def _audit(items: Iterable[Item], packs: list[Pack], as_of: dict, workers: int, 
         results: Iterable[list[dict]] = map(_evaluate, _chunks(items, CHUNK))
         pool = None
     else:
-        pool = mp.get_context("fork").Pool(workers, initializer=_init, initargs=(packs, as_of, params))
+        pool = mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(packs, as_of, params))
         results = pool.imap(_evaluate, _chunks(items, CHUNK))
     try:
         for chunk in results:
