@@ -24,15 +24,17 @@ CHUNK = 256
 _worker: dict[str, Any] = {}
 
 
-def _init(packs: list[Pack], as_of: dict, params: dict | None) -> None:
-    _worker["evaluator"] = Evaluator(packs, params=params)
+def _init(packs: list[Pack], as_of: dict, params: dict | None, engine: str = "regorus",
+          cross_check: str | None = None) -> None:
+    _worker["evaluator"] = Evaluator(packs, engine=engine, cross_check=cross_check, params=params)
     _worker["as_of"] = as_of
 
 
-def _init_worker(packs: list[Pack], as_of: dict, params: dict | None) -> None:
+def _init_worker(packs: list[Pack], as_of: dict, params: dict | None, engine: str = "regorus",
+                 cross_check: str | None = None) -> None:
     """A worker keeps nothing between chunks: the collector the parent paused is back on here."""
     gc.enable()
-    _init(packs, as_of, params)
+    _init(packs, as_of, params, engine, cross_check)
 
 
 def _evaluate(chunk: list[Item]) -> list[dict[str, Any]]:
@@ -133,7 +135,8 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def audit(items: Iterable[Item], packs: list[Pack], as_of: dict, workers: int | None = None,
-          params: dict | None = None, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+          params: dict | None = None, progress: Callable[[int], None] | None = None,
+          engine: str = "regorus", cross_check: str | None = None) -> dict[str, Any]:
     """Entries and failures of the whole inventory; entries keep the inventory's order."""
     workers = workers or os.cpu_count() or 1
     entries, failures = [], []
@@ -142,20 +145,25 @@ def audit(items: Iterable[Item], packs: list[Pack], as_of: dict, workers: int | 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _audit(items, packs, as_of, workers, params, progress, entries, failures)
+        return _audit(items, packs, as_of, workers, params, progress, entries, failures, engine, cross_check)
     finally:
         if collecting:
             gc.enable()
 
 
 def _audit(items: Iterable[Item], packs: list[Pack], as_of: dict, workers: int, params: dict | None,
-           progress: Callable[[int], None] | None, entries: list, failures: list) -> dict[str, Any]:
+           progress: Callable[[int], None] | None, entries: list, failures: list, engine: str,
+           cross_check: str | None) -> dict[str, Any]:
     if workers == 1:
-        _init(packs, as_of, params)
+        _init(packs, as_of, params, engine, cross_check)
         results: Iterable[list[dict]] = map(_evaluate, _chunks(items, CHUNK))
         pool = None
     else:
-        pool = mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(packs, as_of, params))
+        # OPA is a Go runtime: a forked copy of a process that has started one can hang, so
+        # workers that run OPA start fresh (spawn); regorus workers fork (faster start)
+        method = "spawn" if "opa" in (engine, cross_check) else "fork"
+        pool = mp.get_context(method).Pool(workers, initializer=_init_worker,
+                                           initargs=(packs, as_of, params, engine, cross_check))
         results = pool.imap(_evaluate, _chunks(items, CHUNK))
     try:
         for chunk in results:
