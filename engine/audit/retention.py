@@ -74,6 +74,7 @@ def plan_entry(document: dict[str, Any], result: dict[str, Any]) -> dict[str, An
         "reason": details.get("reason", "no disposition rule ran"),
         "rule": disposition["rule"] if disposition else None,
         "regulations": in_scope(disposition["controls"], scope) if disposition else [],
+        "regulatory_scope": scope or [],  # renderers say when none is stated
     }
     for key in ("until", "since", "source", "holds"):
         if key in details:
@@ -112,6 +113,7 @@ def _artifact_line(finding: dict[str, Any], document: dict[str, Any], scope: lis
     line = {"artifact": finding["subject"], "kind": finding["subject"].split(":", 1)[0],
             "action": details["action"], "reason": details["reason"], "rule": finding["rule"],
             "retention_class": details["retention_class"], "regulations": in_scope(finding["controls"], scope),
+            "regulatory_scope": scope or [],
             "used_by": [document["document_id"]]}
     for key in ("until", "since", "source"):
         if key in details:
