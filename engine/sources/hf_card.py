@@ -36,6 +36,8 @@ def hub_license(front: dict) -> str | None:
     text = str(lic).strip()
     if text.lower() == "other" and front.get("license_name"):
         return common.license_ref(front["license_name"])
+    if text.lower() == "other" and front.get("license_link"):  # a license of its own, at that link
+        return "LicenseRef-other"
     if text.lower() in HUB_ONLY:
         return "LicenseRef-" + text.lower().replace("+", "-plus")
     return vocab.license_expression(text)
