@@ -107,24 +107,14 @@ def _dnf(node: Any) -> list[list[str]]:
 
 def annotate(document: dict[str, Any], provenance: dict[str, list[dict]]) -> None:
     """Add ``license_info`` next to every ``license``; its provenance is the license's own. Add
-    ``detected_terms`` to every license whose name or text the sources gave."""
-    for ref, entry in document.get("licenses", {}).items():
-        texts = [entry[k] for k in ("name", "text") if isinstance(entry.get(k), str)]
-        terms, phrases = wording_terms(*texts)
-        if terms:
-            entry["detected_terms"] = terms
-            entry["detected_wording"] = phrases
-            pointer = f"/licenses/{ref}"
-            derived = {"source": "mlgov", "format": "derived", "at": pointer,
-                       "note": "read from the license's name and text"}
-            provenance[f"{pointer}/detected_terms"] = [derived]
-            provenance[f"{pointer}/detected_wording"] = [derived]
+    ``detected_terms`` to every LicenseRef whose id, name or text suggests restrictive terms."""
     holders: list[tuple[str, dict]] = []
     if isinstance(document.get("model"), dict):
         holders.append(("/model", document["model"]))
         holders += [(f"/model/base_models/{i}", b) for i, b in enumerate(document["model"].get("base_models", []))]
     for collection in ("datasets", "components"):
         holders += [(f"/{collection}/{i}", e) for i, e in enumerate(document.get(collection, []))]
+    refs: set[str] = set(document.get("licenses", {}))
     for pointer, entity in holders:
         if "license" in entity:
             # a copy: license_info is cached, and a shared dict would let one edit change every entity
@@ -132,3 +122,23 @@ def annotate(document: dict[str, Any], provenance: dict[str, list[dict]]) -> Non
             derived = {"source": "mlgov", "format": "derived", "at": f"{pointer}/license",
                        "note": "parsed from the license expression"}
             provenance[f"{pointer}/license_info"] = [derived]
+            refs |= {i for alt in entity["license_info"]["alternatives"] for i in alt if i.startswith("LicenseRef-")}
+    for ref in sorted(refs):
+        _read_wording(document, provenance, ref)
+
+
+def _read_wording(document: dict[str, Any], provenance: dict[str, list[dict]], ref: str) -> None:
+    entry = document.get("licenses", {}).get(ref, {})
+    words = ref[len("LicenseRef-"):].replace("-", " ").replace("_", " ")
+    texts = [words] + [entry[k] for k in ("name", "text") if isinstance(entry.get(k), str)]
+    terms, phrases = wording_terms(*texts)
+    if not terms:
+        return
+    entry = document.setdefault("licenses", {}).setdefault(ref, entry)
+    entry["detected_terms"] = terms
+    entry["detected_wording"] = phrases
+    pointer = f"/licenses/{ref}"
+    derived = {"source": "mlgov", "format": "derived", "at": pointer,
+               "note": "read from the license's id, name and text"}
+    provenance[f"{pointer}/detected_terms"] = [derived]
+    provenance[f"{pointer}/detected_wording"] = [derived]
