@@ -27,6 +27,25 @@ terms(id) := sort({t |
 	)
 })
 
+# Terms of every id the document's licenses name, computed once per evaluation (a complete rule
+# is evaluated once; a function is not): the rules look ids up here.
+document_ids contains id if {
+	some entity in license_holders
+	some alt in entity.license_info.alternatives
+	some id in alt
+}
+
+license_holders := array.concat(
+	array.concat([m | m := document.model], object.get(object.get(document, "model", {}), "base_models", [])),
+	array.concat(object.get(document, "datasets", []), object.get(document, "components", [])),
+)
+
+term_map := {id: terms(id) | some id in document_ids}
+
+terms_of(id) := term_map[id]
+
+terms_of(id) := terms(id) if not term_map[id]
+
 # A license's terms are known when the pack's table lists it (reviewed) or the release bundle
 # declares them; a LicenseRef known only by its name or wording still needs review (LIC-012).
 known(id) if object.get(table, id, null) != null
@@ -89,12 +108,12 @@ binding(info, term) if {
 	count(info.alternatives) > 0
 	every alt in info.alternatives {
 		some id in alt
-		term in terms(id)
+		term in terms_of(id)
 	}
 }
 
 # The ids in the first alternative that carry the term, for messages.
-carriers(info, term) := [id | some id in info.alternatives[0]; term in terms(id)]
+carriers(info, term) := [id | some id in info.alternatives[0]; term in terms_of(id)]
 
 # Some term of the list binds (e.g. non-commercial or research-only), and the first that does.
 binding_any(info, list) := [t | some t in list; binding(info, t)]

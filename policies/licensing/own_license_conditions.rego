@@ -27,7 +27,7 @@ findings := [f |
 	some id in alt
 	kinds := [label |
 		some term in ["community_conditions", "use_restrictions"]
-		term in lib.terms(id)
+		term in lib.terms_of(id)
 		label := condition_label[term]
 	]
 	count(kinds) > 0

@@ -51,7 +51,7 @@ needs_review(id) if {
 	not lib.known(id)
 }
 
-needs_review(id) if "review_required" in lib.terms(id)
+needs_review(id) if "review_required" in lib.terms_of(id)
 
 wording(id) := concat("", [" (its wording suggests: ", concat(", ", lib.described(id).detected_wording), ")"]) if {
 	count(object.get(lib.described(id), "detected_wording", [])) > 0
