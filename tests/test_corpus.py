@@ -67,7 +67,8 @@ EXPECTED: dict[str, Case] = {
     "huggingface/meta-llama@Meta-Llama-3-8B.md": case(
         {"LIC-011"}, "Llama 3 community license: 700M-MAU threshold, 'Built with Meta Llama 3' attribution, "
         "acceptable-use policy; someone must confirm them for this use",
-        "released under LicenseRef-llama3, whose conditions and use restrictions"),
+        "released under LicenseRef-llama3, whose use restrictions (to pass on to users), community conditions, "
+        "user thresholds, attribution have not been reviewed"),
     "huggingface/google@gemma-7b.md": case(
         {"LIC-011"}, "Gemma Terms of Use: prohibited-use policy passed to every user, notices on redistribution",
         "released under LicenseRef-gemma"),

@@ -25,21 +25,25 @@ findings := [f |
 	info := lib.model.license_info
 	some alt in info.alternatives
 	some id in alt
+	count([t | some t in ["community_conditions", "use_restrictions"]; t in lib.terms_of(id)]) > 0
+	not id in object.get(lib.params, "acknowledged_conditions", [])
 	kinds := [label |
-		some term in ["community_conditions", "use_restrictions"]
+		some term in ["use_restrictions", "community_conditions", "user_threshold", "attribution"]
 		term in lib.terms_of(id)
 		label := condition_label[term]
 	]
-	count(kinds) > 0
-	not id in object.get(lib.params, "acknowledged_conditions", [])
 	f := {
 		"message": concat("", [
 			"model ", object.get(lib.model, "name", "(unnamed)"), " is itself released under ", id, ", whose ",
-			concat(" and ", kinds), " (acceptable use, user thresholds, attribution) have not been reviewed for ",
-			"its use: ", lib.use_word_any,
+			concat(", ", kinds), " have not been reviewed for its use: ", lib.use_word_any,
 		]),
-		"evidence": ["/model/license"]
+		"evidence": ["/model/license"],
 	}
 ]
 
-condition_label := {"community_conditions": "conditions", "use_restrictions": "use restrictions"}
+condition_label := {
+	"use_restrictions": "use restrictions (to pass on to users)",
+	"community_conditions": "community conditions",
+	"user_threshold": "user thresholds",
+	"attribution": "attribution",
+}
