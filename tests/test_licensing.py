@@ -198,3 +198,23 @@ def test_stated_non_commercial_use_is_not_blocked_by_non_commercial_terms(cli, b
     edit(lambda m: m["model"]["intended_use"].update(commercial=False))
     rules = _rules(_licensing_eval(cli, root))
     assert "LIC-002" not in rules and "LIC-010" not in rules
+
+
+def test_spdx3_listed_license_element_is_its_spdx_id(tmp_path):
+    """A relationship may point at an ``expandedlicensing_ListedLicense`` element (the SPDX 3 model's
+    way to name a list license): its id is the license. Derived from the real example."""
+    data = json.loads((CORPUS / "spdx3" / "ai-example01-simplehtr-example.json").read_text())
+    for el in data["@graph"]:
+        if el.get("type") == "expandedlicensing_CustomLicense":
+            el.clear()
+            el.update({"type": "expandedlicensing_ListedLicense", "creationInfo": "_:creationinfo",
+                       "spdxId": "https://spdx.org/licenses/CC-BY-NC-4.0", "name": "CC-BY-NC-4.0"})
+            listed = el["spdxId"]
+        elif el.get("relationshipType") in ("hasDeclaredLicense", "hasConcludedLicense") and \
+                "CustomLicense" in json.dumps(el.get("to")):
+            el["to"] = ["https://spdx.org/licenses/CC-BY-NC-4.0"]
+    path = tmp_path / "listed.spdx3.json"
+    path.write_text(json.dumps(data))
+    doc = normalize([path])
+    assert listed
+    assert next(d for d in doc["datasets"] if d["name"] == "IAMdataset")["license"] == "CC-BY-NC-4.0"
