@@ -218,3 +218,14 @@ def test_spdx3_listed_license_element_is_its_spdx_id(tmp_path):
     doc = normalize([path])
     assert listed
     assert next(d for d in doc["datasets"] if d["name"] == "IAMdataset")["license"] == "CC-BY-NC-4.0"
+
+
+def test_a_license_ref_that_is_not_a_clean_idstring_is_still_judged(tmp_path):
+    """Real files write ids SPDX would not accept (underscores); the wording is read, not refused."""
+    path = tmp_path / "bom.json"
+    path.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+        {"type": "machine-learning-model", "bom-ref": "m", "name": "m",
+         "licenses": [{"expression": "LicenseRef-Research_Only_NonCommercial"}]}]}))
+    doc = normalize([path])
+    assert doc["licenses"]["LicenseRef-Research_Only_NonCommercial"]["detected_terms"] == [
+        "noncommercial", "research_only"]
