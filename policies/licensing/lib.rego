@@ -9,7 +9,9 @@ default params := {}
 
 params := input.params.licensing
 
-table := object.get(params, "license_terms", {})
+# The pack's table, with the organisation's reviewed licenses (extra_license_terms) over it: a
+# --params override of license_terms replaces the whole table, extra_license_terms adds to it.
+table := object.union(object.get(params, "license_terms", {}), object.get(params, "extra_license_terms", {}))
 
 # What the sources said about a LicenseRef (/licenses/<id>): name, text, declared and detected terms.
 default document := {}
