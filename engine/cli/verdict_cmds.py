@@ -71,8 +71,9 @@ def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | Non
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of the text summary.")
 @click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a Markdown job summary here (default: $GITHUB_STEP_SUMMARY when set).")
-@click.option("--log", "log_path", envvar="MLGOV_LOG", type=click.Path(dir_okay=False, path_type=Path),
-              help="Append this run to the audit log (SQLite; default $MLGOV_LOG) and sign a checkpoint.")
+@click.option("--log", "log_path", envvar="MLGOV_LOG",
+              help="Record this run in the audit log (a SQLite file or postgresql:// URL; default $MLGOV_LOG) "
+                   "and sign a checkpoint, before the verdict is written.")
 @click.option("--document-out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the canonical document (for `mlgov report --document`).")
 @click.option("--docs", "docs_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -80,7 +81,7 @@ def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | Non
 def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, pack_dirs: tuple[Path, ...],
              fail_on: str, waivers: Path | None, params_file: Path | None, as_of: str | None, engine: str,
              cross_check: str | None, opa_url: str | None, valid_for: str, out: Path, as_json: bool,
-             summary_md: Path | None, log_path: Path | None, document_out: Path | None,
+             summary_md: Path | None, log_path: str | None, document_out: Path | None,
              docs_dir: Path | None) -> None:
     """Normalize, evaluate, decide and sign: the CI gate for a release bundle.
 
@@ -88,9 +89,9 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
     evaluate (nothing is written).
     """
     from ..evaluation.waivers import load_waivers
+    from ..reports.terminal import console_for_stdout, gate_markdown, print_gate
     from ..signing.keys import load_signer
     from ..verdict.gate import gate, write_atomically
-    from ..verdict.summary import markdown, print_gate
 
     log = None
     if log_path is not None:
@@ -102,10 +103,22 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
         result = gate(list(inputs), signer, _as_of(as_of), pack_dirs, fail_on,
                       load_waivers(waivers) if waivers else (), engine, cross_check, opa_url, _params(params_file),
                       _duration_days(valid_for, "--valid-for"), audit_log=log is not None)
-    except MlgovError as exc:
-        if log is not None:  # a release that could not be evaluated is part of the record too
-            log.append("gate", [], "error", details={"error": exc.one_line(), "inputs": list(inputs)})
+    except Exception as exc:
+        if log is not None:  # a run that could not be evaluated is part of the record too, whatever the error
+            _record_failure(log, exc, inputs)
         raise
+    seq = None
+    if log is not None:  # record before release: the verdict exists only once its entry and checkpoint are durable
+        from ..auditlog.store import LogStoreError
+
+        p = result.predicate
+        try:
+            seq = log.append("gate", result.statement["subject"], p["decision"]["result"], verdict=result.envelope,
+                             packs=p["packs"], details={"document_id": p["input"]["document_id"],
+                                                        "as_of": p["timeVerified"], "reason": p["decision"]["reason"]})
+            log.checkpoint(signer)
+        except MlgovError as exc:
+            raise LogStoreError(f"{exc.one_line()}; the run is not recorded, so no verdict was written") from None
     write_atomically(out, result.envelope)
     if document_out is not None:
         write_atomically(document_out, result.document)
@@ -114,24 +127,27 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
 
         _write_text(model_card.render(result.document, result.predicate, f"signed by {result.keyid}"),
                     docs_dir / "model-card.md")
-    if log is not None:
-        p = result.predicate
-        seq = log.append("gate", result.statement["subject"], p["decision"]["result"], verdict=result.envelope,
-                         packs=p["packs"], details={"document_id": p["input"]["document_id"],
-                                                    "as_of": p["timeVerified"], "reason": p["decision"]["reason"]})
-        log.checkpoint(signer)
-        if not as_json:
-            click.echo(f"  audit log: entry {seq} in {log_path}")
+    if seq is not None and not as_json:
+        click.echo(f"  audit log: entry {seq} in {log_path}")
     if as_json:
         _write_json({**result.summary(), "verdict": str(out)}, None)
     else:
-        print_gate(result, str(out), Console(highlight=False))
+        print_gate(result, str(out), console_for_stdout())
     target = summary_md or (Path(os.environ["GITHUB_STEP_SUMMARY"]) if os.environ.get("GITHUB_STEP_SUMMARY") else None)
     if target is not None:
         with open(target, "a", encoding="utf-8") as fh:
-            fh.write(markdown(result))
+            fh.write(gate_markdown(result))
     if not result.passed:
         raise SystemExit(1)
+
+
+def _record_failure(log, exc: Exception, inputs: tuple[str, ...]) -> None:
+    """Log a run that failed; if even that fails, say both causes (exit 2 either way)."""
+    message = exc.one_line() if isinstance(exc, MlgovError) else f"internal error: {type(exc).__name__}: {exc}"
+    try:
+        log.append("gate", [], "error", details={"error": message[:2000], "inputs": list(inputs)})
+    except MlgovError as log_exc:
+        raise MlgovError(f"{message}; and the failure could not be recorded: {log_exc.one_line()}") from None
 
 
 @main.command("verify")
@@ -174,8 +190,8 @@ def verify_cmd(verdict: Path, keys: tuple[Path, ...], trust_file: Path | None, a
 
 @main.command("report")
 @click.argument("verdict", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["html", "md", "json", "sarif", "junit", "oscal"]),
-              default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "md", "json", "sarif", "junit", "oscal"]),
+              default="html", show_default=True, help="pdf: the HTML report printed by headless Chromium.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
 @click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Trusted public key: the report says the signature verified, and with which key.")
@@ -190,6 +206,20 @@ def report_cmd(verdict: Path, fmt: str, output: Path | None, keys: tuple[Path, .
     from ..reports.render import render
 
     trusted = _trusted_keys(keys, trust_file, "report") if (keys or trust_file) else []
+    if fmt == "pdf":
+        from ..reports.pdf import browser, html_to_pdf
+
+        browser()  # refuse before any work when there is nothing to print with
+        data = html_to_pdf(render(load_context(verdict, trusted, document), "html"))
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            tmp = output.with_name(output.name + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(output)
+            click.echo(f"wrote {output}")
+        return
     text = render(load_context(verdict, trusted, document), fmt)
     if output is None:
         sys.stdout.write(text)
