@@ -133,6 +133,8 @@ EXPECTED: dict[str, Case] = {
     "huggingface/Qwen@Qwen2-VL-7B-Instruct.md": case(set(), "Apache-2.0; no datasets named"),
     "huggingface/nlpaueb@legal-bert-base-uncased.md": case(
         set(), "CC-BY-SA-4.0 is its own license (share-alike binds the model's users, not a block)"),
+    "huggingface/openai@whisper-large-v3.md": case(
+        set(), "Apache-2.0; its language list has Norwegian `no`, read as text since issue 13 (YAML 1.2 like the Hub)"),
     "huggingface/CAMB-AI@MARS5-TTS.md": case(
         set(), "AGPL-3.0 is its own license: a copyleft obligation, not a block; an organisation that forbids "
         "AGPL says so in the pack's denied_licenses (LIC-007)"),
@@ -148,12 +150,6 @@ EXPECTED: dict[str, Case] = {
         {"LIC-009"}, "a Llama-2-7b model component with no license: the Llama 2 terms are not stated",
         "model Llama-2-7b states no license"),
     # --- SPDX 3 examples -------------------------------------------------------------------
-    "spdx3/ai-example01-simplehtr-example.json": case(
-        {"LIC-002", "LIC-012"}, "the IAM dataset's CustomLicense says 'may be used for non-commercial research "
-        "purpose only'; the model does not state non-commercial use, so it is blocked, naming the dataset and "
-        "the lineage path, and the custom license needs review",
-        f"model word-model (use: {UNSTATED}) uses dataset IAMdataset under LicenseRef-CustomLicense-",
-        "path: dataset:", "(its wording suggests: non-commercial, "),
     "spdx3/ai-example02-sbom.spdx3.json": case(
         set(), "model and dataset licenses are stated SPDX ids that permit commercial use"),
 }
@@ -161,10 +157,8 @@ EXPECTED: dict[str, Case] = {
 # Files mlgov cannot evaluate today, and why. The test asserts that they evaluate; when the bug
 # is fixed it passes, and strict xfail makes that visible.
 XFAIL = {
-    "huggingface/openai@whisper-large-v3.md":
-        "issue 13: `language: [..., no, ...]` is YAML 1.1 false; the card reader rejects it as not a string",
     "openlineage/example_full_event.json":
-        "issue 13: a job that reads and writes the same table is reported as a lineage cycle",
+        "issue 11 point 6 (11b): run-only document (its read-write table is no longer a false cycle: issue 13)",
     "cyclonedx/valid-component-data-1.6.json":
         "issue 11 point 6 (11b): a dataset-only document makes APR-001 break the finding contract",
     "cyclonedx/valid-component-data-1.7.json": "issue 11 point 6 (11b): dataset-only document",
@@ -174,7 +168,12 @@ XFAIL = {
 }
 
 # Not evaluable by design: a bare predicate is not a document mlgov reads (exit 2, one line).
-NOT_A_DOCUMENT = {"slsa/valid-slsa-v02.json": "unknown format"}
+NOT_A_DOCUMENT = {
+    "slsa/valid-slsa-v02.json": "unknown format",
+    # two AI packages, neither derived from the other, and no root named: which is released is
+    # unknown, so it is refused (issue 13); test_simplehtr_with_its_root_named judges its licensing
+    "spdx3/ai-example01-simplehtr-example.json": "cannot tell which AI package is released",
+}
 
 
 @pytest.fixture(scope="module")
@@ -241,3 +240,26 @@ def test_licensing_judges_documents_without_a_model(rel):
     blocking = {f["rule"] for f in result["findings"] if f["severity"] in BLOCKING}
     assert blocking == LICENSING_ONLY[rel]
     assert not any(f["evidence"][0]["pointer"].startswith("/model") for f in result["findings"])
+
+
+def test_simplehtr_with_its_root_named(tmp_path, packs):
+    """The SPDX 3 SimpleHTR example, with the SpdxDocument's rootElement naming word-model (the only
+    change): the IAM dataset's CustomLicense says 'may be used for non-commercial research purpose
+    only'; the model does not state non-commercial use, so it is blocked, naming the dataset and the
+    lineage path, and the custom license needs review; the other AI package (line-model) becomes a
+    component of the release, described without a license."""
+    import json
+
+    data = json.loads((CORPUS / "spdx3" / "ai-example01-simplehtr-example.json").read_text())
+    for el in data["@graph"]:
+        if el.get("type") == "SpdxDocument":
+            el["rootElement"] = ["https://my-first-aibom.com/word-model"]
+    path = tmp_path / "simplehtr-root.spdx3.json"
+    path.write_text(json.dumps(data))
+    result = evaluate(normalize([path]), packs, stamp("2026-11-24", "as-of", None), validated=True)
+    lic = [f for f in result["findings"] if f["rule"].startswith("LIC-") and f["severity"] in BLOCKING]
+    assert {f["rule"] for f in lic} == {"LIC-001", "LIC-002", "LIC-012"}
+    messages = " | ".join(f["message"] for f in lic)
+    assert f"model word-model (use: {UNSTATED}) uses dataset IAMdataset under LicenseRef-CustomLicense-" in messages
+    assert "path: dataset:" in messages and "(its wording suggests: non-commercial, " in messages
+    assert "component line-model has no license" in messages

@@ -94,10 +94,23 @@ def test_permissive_wording_is_not_flagged(text):
 
 # --- license text kept from the sources -------------------------------------------------------
 
-def test_spdx3_custom_license_text_is_kept_not_dropped():
+def _simplehtr(tmp_path, change=None) -> Path:
+    """The real SPDX 3 example with its root named (word-model), optionally changed further."""
+    data = json.loads((CORPUS / "spdx3" / "ai-example01-simplehtr-example.json").read_text())
+    for el in data["@graph"]:
+        if el.get("type") == "SpdxDocument":
+            el["rootElement"] = ["https://my-first-aibom.com/word-model"]
+    if change:
+        change(data)
+    path = tmp_path / "simplehtr.spdx3.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_spdx3_custom_license_text_is_kept_not_dropped(tmp_path):
     """The real SPDX 3 example: the IAM dataset's CustomLicense says 'non-commercial research
     purpose only'; it used to be dropped, leaving the dataset with no license."""
-    doc = normalize([CORPUS / "spdx3" / "ai-example01-simplehtr-example.json"])
+    doc = normalize([_simplehtr(tmp_path)])
     iam = next(d for d in doc["datasets"] if d["name"] == "IAMdataset")
     ref = iam["license"]
     assert ref.startswith("LicenseRef-CustomLicense-")
@@ -203,20 +216,17 @@ def test_stated_non_commercial_use_is_not_blocked_by_non_commercial_terms(cli, b
 def test_spdx3_listed_license_element_is_its_spdx_id(tmp_path):
     """A relationship may point at an ``expandedlicensing_ListedLicense`` element (the SPDX 3 model's
     way to name a list license): its id is the license. Derived from the real example."""
-    data = json.loads((CORPUS / "spdx3" / "ai-example01-simplehtr-example.json").read_text())
-    for el in data["@graph"]:
-        if el.get("type") == "expandedlicensing_CustomLicense":
-            el.clear()
-            el.update({"type": "expandedlicensing_ListedLicense", "creationInfo": "_:creationinfo",
-                       "spdxId": "https://spdx.org/licenses/CC-BY-NC-4.0", "name": "CC-BY-NC-4.0"})
-            listed = el["spdxId"]
-        elif el.get("relationshipType") in ("hasDeclaredLicense", "hasConcludedLicense") and \
-                "CustomLicense" in json.dumps(el.get("to")):
-            el["to"] = ["https://spdx.org/licenses/CC-BY-NC-4.0"]
-    path = tmp_path / "listed.spdx3.json"
-    path.write_text(json.dumps(data))
-    doc = normalize([path])
-    assert listed
+    def listed(data: dict) -> None:
+        for el in data["@graph"]:
+            if el.get("type") == "expandedlicensing_CustomLicense":
+                el.clear()
+                el.update({"type": "expandedlicensing_ListedLicense", "creationInfo": "_:creationinfo",
+                           "spdxId": "https://spdx.org/licenses/CC-BY-NC-4.0", "name": "CC-BY-NC-4.0"})
+            elif el.get("relationshipType") in ("hasDeclaredLicense", "hasConcludedLicense") and \
+                    "CustomLicense" in json.dumps(el.get("to")):
+                el["to"] = ["https://spdx.org/licenses/CC-BY-NC-4.0"]
+
+    doc = normalize([_simplehtr(tmp_path, listed)])
     assert next(d for d in doc["datasets"] if d["name"] == "IAMdataset")["license"] == "CC-BY-NC-4.0"
 
 

@@ -29,6 +29,28 @@ def _components(items: Any, at: str) -> Iterator[tuple[dict, str]]:
             yield from _components(comp.get("components"), f"{here}/components")
 
 
+def _explain_licence_error(exc: InputError) -> InputError:
+    """The CycloneDX schema's ``oneOf`` failures about licences, said in words."""
+    pointer = exc.pointer or ""
+    if "/licenses" not in pointer:
+        return exc
+    if pointer.endswith("/license"):
+        why = "a licence names either an SPDX licence `id` or a `name` (one of the two, not both, not neither)"
+    elif pointer.endswith("/licenses"):
+        why = ("`licenses` is either a list of `{license: {id or name}}` entries or a list holding one "
+               "`{expression: SPDX expression}`; the two forms cannot be mixed")
+    else:
+        why = "a licence entry is `{license: {id or name, ...}}` or `{expression: SPDX expression}`"
+    return InputError(exc.file, why, pointer)
+
+
+def _is_dataset(comp: dict) -> bool:
+    """A ``data`` component is a dataset unless every entry of its ``data`` says it is something
+    else (``configuration``, ``source-code``, ``definition``, ``other``: CycloneDX 1.6 data types)."""
+    kinds = [d.get("type") for d in as_list(comp.get("data")) if isinstance(d, dict)]
+    return not kinds or any(k in (None, "dataset") for k in kinds)
+
+
 def license_of(comp: dict) -> tuple[str | None, str]:
     """SPDX expression for a component's licenses, and where it was read."""
     parts, at = [], "/licenses"
@@ -91,6 +113,12 @@ class CycloneDX(Source):
     def detect(self, loaded: Loaded) -> bool:
         return loaded.syntax == "json" and isinstance(loaded.data, dict) and loaded.data.get("bomFormat") == "CycloneDX"
 
+    def read(self, loaded: Loaded) -> FactList:
+        try:
+            return super().read(loaded)
+        except InputError as exc:
+            raise _explain_licence_error(exc) from None
+
     def schema_for(self, loaded: Loaded) -> str:
         """The published CycloneDX schema of the BOM's own specVersion."""
         version = str(loaded.data.get("specVersion", ""))
@@ -122,13 +150,13 @@ class CycloneDX(Source):
                 key = vocab.entity_key(comp.get("name", comp.get("bom-ref", "model")))
                 node_of[comp.get("bom-ref") or key] = f"model:{key}"
                 self._base_model(f, comp, at, key, file)
-            elif comp.get("type") == "data":
+            elif comp.get("type") == "data" and _is_dataset(comp):
                 key = vocab.entity_key(comp.get("name", comp.get("bom-ref", "dataset")))
                 node_of[comp.get("bom-ref") or key] = f"dataset:{key}"
                 self._dataset(f, comp, at, key, file)
             elif comp.get("type") == "container" and comp.get("hashes"):
                 self._subject(f, comp, at, file)
-            elif comp.get("type") in ("library", "framework", "application", "platform", "operating-system"):
+            elif comp.get("type") in ("library", "framework", "application", "platform", "operating-system", "data"):
                 self._component(f, comp, at, file)
         if primary:
             for j, anc in enumerate(as_list((primary[0].get("pedigree") or {}).get("ancestors"))):
