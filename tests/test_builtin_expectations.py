@@ -16,6 +16,8 @@ from mlgov.timeutil import normalize as stamp
 
 from conftest import BUNDLES
 
+# The bundles declare the terms of their own LicenseRefs (mlgov.yaml `licenses:`, reviewed by the
+# organisation); without that, LIC-012 would ask for each to be reviewed ("terms unknown").
 EXPECTED = {
     # A Tier-1 bank model with internal, bureau-licensed and public-domain data, validated by an
     # independent MRM team, approved by owner, validator and compliance before deployment, and
