@@ -209,6 +209,7 @@ def manifest_facts(m: dict[str, Any], file: str) -> FactList:
         f.add(("documentation", "links", name), url, ptr("documentation", "links", name))
     _retention(f, m.get("retention", {}), file)
     governance_facts(f, m, file)
+    _licenses(f, m.get("licenses", []))
     for i, edge in enumerate(m.get("lineage", [])):
         at = ptr("lineage", i)
         add_edge(f, _node(edge["from"], file, f"{at}/from"), edge["type"], _node(edge["to"], file, f"{at}/to"), at)
@@ -392,6 +393,18 @@ def _retention(f: FactList, ret: dict, file: str) -> None:
             f.add(("retention", "legal_hold", field), hold.get(field), f"{p}/{field}")
         common.stamp(f, ("retention", "legal_hold", "since"), hold.get("since"), file, f"{p}/since")
         common.stamp(f, ("retention", "legal_hold", "until"), hold.get("until"), file, f"{p}/until")
+
+
+def _licenses(f: FactList, entries: list) -> None:
+    """The organisation's own LicenseRefs: name, text, link, and the terms it declares for them."""
+    for i, lic in enumerate(entries):
+        at = ptr("licenses", i)
+        ref = common.license_ref(lic["id"])
+        common.license_text(f, ref, name=(lic.get("name"), f"{at}/name"), text=(lic.get("text"), f"{at}/text"),
+                            url=(lic.get("url"), f"{at}/url"))
+        if "terms" in lic:  # an empty list is a declaration too: reviewed, nothing restrictive
+            f.add(("licenses", ref, "terms_declared"), True, f"{at}/terms")
+            f.add(("licenses", ref, "terms"), sorted(set(lic["terms"])), f"{at}/terms")
 
 
 def _node(ref: str, file: str, pointer: str) -> str:

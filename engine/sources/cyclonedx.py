@@ -66,13 +66,37 @@ def license_of(comp: dict) -> tuple[str | None, str]:
                 parts.append(str(lic["id"]))
                 at = f"/licenses/{i}/license/id"
             elif lic.get("name"):
-                name = "".join(c if c.isalnum() or c in ".-" else "-" for c in str(lic["name"]))
-                parts.append(f"LicenseRef-{name}")
+                parts.append(common.license_ref(lic["name"]))
                 at = f"/licenses/{i}/license/name"
     if not parts:
         return None, at
     expr = parts[0] if len(parts) == 1 else " AND ".join(f"({p})" if " " in p else p for p in parts)
     return vocab.license_expression(expr), at
+
+
+def license_texts(f: FactList, comp: dict, at: str) -> None:
+    """A license given by name (not an SPDX id) is kept as its LicenseRef with its text and URL."""
+    for i, entry in enumerate(as_list(comp.get("licenses"))):
+        lic = entry.get("license") if isinstance(entry, dict) else None
+        if not isinstance(lic, dict) or lic.get("id") or not lic.get("name"):
+            continue
+        lat = f"{at}/licenses/{i}/license"
+        body = lic.get("text") if isinstance(lic.get("text"), dict) else {}
+        content = body.get("content")
+        if isinstance(content, str) and str(body.get("encoding", "")).lower() == "base64":
+            content = _base64_text(content)
+        common.license_text(f, common.license_ref(lic["name"]), name=(str(lic["name"]), f"{lat}/name"),
+                            text=(content, f"{lat}/text/content"), url=(lic.get("url"), f"{lat}/url"))
+
+
+def _base64_text(content: str) -> str | None:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(content[: common.MAX_LICENSE_TEXT * 2], validate=False).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return None
 
 
 def sha256_of(comp: dict) -> tuple[str | None, str]:
@@ -157,6 +181,7 @@ class CycloneDX(Source):
         f.add(("model", "version"), common.text(comp.get("version")), f"{at}/version")
         f.add(("model", "description"), common.text(comp.get("description")), f"{at}/description")
         lic, lat = license_of(comp)
+        license_texts(f, comp, at)
         f.add(("model", "license"), lic, at + lat)
         supplier = comp.get("supplier") or {}
         if isinstance(supplier, dict) and supplier.get("name"):
@@ -233,6 +258,7 @@ class CycloneDX(Source):
         f.add((*base, "name"), comp.get("name"), f"{at}/name")
         f.add((*base, "version"), common.text(comp.get("version")), f"{at}/version")
         lic, lat = license_of(comp)
+        license_texts(f, comp, at)
         f.add((*base, "license"), lic, at + lat)
         digest, dat = sha256_of(comp)
         common.digest(f, (*base, "digest"), digest, file, at + dat)
@@ -244,6 +270,7 @@ class CycloneDX(Source):
         f.add((*base, "version"), common.text(comp.get("version")), f"{at}/version")
         f.add((*base, "description"), common.text(comp.get("description")), f"{at}/description")
         lic, lat = license_of(comp)
+        license_texts(f, comp, at)
         f.add((*base, "license"), lic, at + lat)
         digest, dat = sha256_of(comp)
         common.digest(f, (*base, "digest"), digest, file, at + dat)
@@ -274,6 +301,7 @@ class CycloneDX(Source):
         f.add((*base, "type"), comp.get("type"), f"{at}/type")
         f.add((*base, "purl"), comp.get("purl"), f"{at}/purl")
         lic, lat = license_of(comp)
+        license_texts(f, comp, at)
         f.add((*base, "license"), lic, at + lat)
         digest, dat = sha256_of(comp)
         common.digest(f, (*base, "digest"), digest, file, at + dat)

@@ -12,11 +12,16 @@ from . import common
 from .interface import PRIMARY_MODEL, Loaded, Source, add_edge, as_list, ptr
 from .markdown import section_facts
 
-# Hub license ids that are not SPDX ids keep their meaning as LicenseRef-<id>.
-_HUB_ONLY = {"llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4", "gemma", "openrail",
-             "openrail++", "bigscience-openrail-m", "creativeml-openrail-m", "bigscience-bloom-rail-1.0",
-             "bigcode-openrail-m", "deepfloyd-if-license", "apple-ascl", "intel-research", "lgpl-lr",
-             "h-research", "cc-by-nc-sa-4.0-with-usage-restrictions"}
+# Hub license ids (huggingface/hub-docs docs/hub/repositories-licenses.md) that are not SPDX
+# ids, or that name a family rather than one license (``gpl``, ``cc``), keep their meaning as
+# LicenseRef-<id>; the licensing pack's license_terms says what each obliges.
+HUB_ONLY = frozenset({
+    "openrail", "openrail++", "bigscience-openrail-m", "creativeml-openrail-m", "bigscience-bloom-rail-1.0",
+    "bigcode-openrail-m", "bsd", "c-uda", "cc", "gfdl", "gpl", "lgpl", "odc-by", "odbl", "pddl", "lgpl-lr",
+    "h-research", "intel-research", "apple-ascl", "apple-amlr", "openmdw-1.0", "openmdw-1.1",
+    "deepfloyd-if-license", "fair-noncommercial-research-license", "llama2", "llama3", "llama3.1", "llama3.2",
+    "llama3.3", "llama4", "grok2-community", "gemma", "cc-by-nc-sa-4.0-with-usage-restrictions",
+})
 
 
 def hub_license(front: dict) -> str | None:
@@ -24,13 +29,25 @@ def hub_license(front: dict) -> str | None:
     if lic is None:
         return None
     if isinstance(lic, list):
-        return " AND ".join(hub_license({"license": x}) or "NOASSERTION" for x in lic)
+        return " AND ".join(hub_license({**front, "license": x}) or "NOASSERTION" for x in lic)
     text = str(lic).strip()
     if text.lower() == "other" and front.get("license_name"):
-        return "LicenseRef-" + "".join(c if c.isalnum() or c in ".-" else "-" for c in str(front["license_name"]))
-    if text.lower() in _HUB_ONLY:
+        return common.license_ref(front["license_name"])
+    if text.lower() == "other" and front.get("license_link"):  # a license of its own, at that link
+        return "LicenseRef-other"
+    if text.lower() in HUB_ONLY:
         return "LicenseRef-" + text.lower().replace("+", "-plus")
     return vocab.license_expression(text)
+
+
+def _license_facts(f: FactList, front: dict) -> None:
+    """The model's license, and the link a card gives for a license of its own."""
+    lic = hub_license(front)
+    f.add(("model", "license"), lic, "/license")
+    link = front.get("license_link")
+    if lic and lic.startswith("LicenseRef-") and " " not in lic and link:
+        # license_name is the Hub's id for the license (it made the LicenseRef), not a title
+        common.license_text(f, lic, url=(str(link), "/license_link"))
 
 
 class HuggingFaceCard(Source):
@@ -48,8 +65,7 @@ class HuggingFaceCard(Source):
         name = front.get("model_name") or _index_name(front)
         if name:
             f.add(("model", "name"), str(name), "/model_name" if front.get("model_name") else "/model-index/0/name")
-        lic = hub_license(front)
-        f.add(("model", "license"), lic, "/license")
+        _license_facts(f, front)
         f.add(("model", "task"), common.text(front.get("pipeline_tag")), "/pipeline_tag")
         f.add(("model", "extra", "library_name"), common.text(front.get("library_name")), "/library_name")
         if _texts(front.get("tags")):

@@ -231,8 +231,8 @@ class SPDX3(Source):
             targets = [str(t) for t in as_list(rel.get("to"))]
             if rtype in ("hasConcludedLicense", "hasDeclaredLicense") and frm in node_of and targets:
                 target = targets[0]
-                el = by_id.get(target, ({}, ""))[0]
-                expr = el.get("simplelicensing_licenseExpression") or (target if not el else None)
+                el, el_at = by_id.get(target, ({}, ""))
+                expr = _license_expression(f, el, el_at) if el else target
                 rank = 0 if rtype == "hasConcludedLicense" else 1
                 if expr and (frm not in licenses or rank < licenses[frm][0]):
                     licenses[frm] = (rank, str(expr), f"{at}/to")
@@ -251,6 +251,25 @@ class SPDX3(Source):
             path = _license_path(node)
             if path:
                 common.license_(f, path, expr, at)
+
+
+def _license_expression(f: FactList, el: dict, at: str) -> str | None:
+    """The license a license element stands for. A ``CustomLicense`` becomes its LicenseRef and
+    its text is kept (``/licenses/<ref>``); a ``ListedLicense`` is its SPDX id."""
+    kind = _type(el)
+    if el.get("simplelicensing_licenseExpression"):
+        return str(el["simplelicensing_licenseExpression"])
+    tail = str(_id(el) or "").rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    if kind.endswith("ListedLicense"):
+        return tail or common.text(el.get("name"))
+    if kind.endswith("CustomLicense"):
+        ref = common.license_ref(tail if tail.startswith("LicenseRef-") else (el.get("name") or tail))
+        common.license_text(f, ref, name=(el.get("name"), f"{at}/name"),
+                            text=(el.get("simplelicensing_licenseText"), f"{at}/simplelicensing_licenseText"),
+                            url=(next(iter(as_list(el.get("expandedlicensing_seeAlso"))), None),
+                                 f"{at}/expandedlicensing_seeAlso/0"))
+        return ref
+    return None
 
 
 def _license_path(node: str) -> tuple[str, ...] | None:
