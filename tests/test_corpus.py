@@ -182,7 +182,9 @@ def packs():
 
 
 def _evaluate(rel: str, packs) -> dict:
-    return evaluate(normalize([CORPUS / rel]), packs, stamp("2026-11-24", "as-of", None), validated=True)
+    """All built-in packs on regorus, cross-checked with OPA (any difference is an error)."""
+    return evaluate(normalize([CORPUS / rel]), packs, stamp("2026-11-24", "as-of", None), validated=True,
+                    cross_check="opa")
 
 
 def test_every_corpus_file_is_judged_and_sourced():

@@ -84,12 +84,16 @@ commercial_or_unknown if {
 # Where the finding points for the use: the stated flag, or the intended use (or model) lacking it.
 use_evidence := "/model/intended_use/commercial" if is_boolean(commercial_use)
 
+# (read through object.get: on OPA, `not is_object(model.intended_use)` is undefined, not true,
+# when the field is missing, and the finding would silently vanish; opa#1877)
 use_evidence := "/model/intended_use" if {
 	not is_boolean(commercial_use)
-	is_object(model.intended_use)
+	is_object(intended_use)
 }
 
-use_evidence := "/model" if not is_object(model.intended_use)
+use_evidence := "/model" if not is_object(intended_use)
+
+intended_use := object.get(model, "intended_use", null)
 
 pattern_terms(id) := [t |
 	some t in ["noncommercial", "no_derivatives", "share_alike", "use_restrictions"]
