@@ -85,7 +85,8 @@ def test_passing_gate_writes_a_signed_verdict(cli, tmp_path, keys):
     assert all(x["digest"].startswith("sha256:") for x in p["packs"])
     # credit-risk-pd is in scope of SR 11-7 and GDPR only
     assert p["controls"]["SR-11-7"]["validation"]["status"] == "satisfied"
-    assert p["controls"]["SR-11-7"]["inventory"]["status"] == "not_assessed"
+    assert p["controls"]["SR-11-7"]["inventory"]["status"] == "satisfied"  # CMP-001/002: a model with a risk tier
+    assert p["controls"]["SR-11-7"]["vendor"]["status"] == "not_assessed"
     assert p["controls"]["EU-AI-ACT"]["Art.10"]["status"] == "not_applicable"
     assert p["verifier"]["version"]["engine"] == "gordon-to-regorus 0.13.0"
 
@@ -100,7 +101,7 @@ def test_failing_gate_still_writes_a_signed_failed_verdict(cli, tmp_path, keys):
     assert p["decision"] == {"result": "fail", "fail_on": "high", "blocking_findings": 1,
                              "reason": "1 open finding(s) at high or above: DOC-004"}
     assert p["controls"]["EU-AI-ACT"]["Art.15"] == {
-        "status": "violated", "rules": ["DOC-004"], "findings": 1,
+        "status": "violated", "rules": ["CMP-007", "CMP-008", "DOC-004"], "findings": 1,
         "title": "Accuracy, robustness and cybersecurity", "citation": "Art. 15"}
     lenient, _ = gate(cli, tmp_path, keys[0], "support-llm-ft", "--packs", DOC_PACK, "--fail-on", "critical")
     assert lenient.exit_code == 0

@@ -43,6 +43,7 @@ signed(roles) if {
 }
 
 no_tier := [f |
+	input.document.model # no model described: CMP-001 says so
 	not input.document.model.risk_tier
 	f := {
 		"message": "the model has no risk tier, so the approvals it needs cannot be determined",

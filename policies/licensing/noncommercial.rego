@@ -26,7 +26,7 @@ findings := [f |
 	lib.binding(info, "noncommercial")
 	f := {
 		"message": concat("", [
-			"commercial model ", input.document.model.name, " uses ", x.label, " under ",
+			"commercial model ", object.get(input.document.model, "name", "(unnamed)"), " uses ", x.label, " under ",
 			concat(" AND ", lib.carriers(info, "noncommercial")), ", which forbids commercial use; path: ", x.route,
 		]),
 		"evidence": [sprintf("%s/license", [x.ref]), "/model/intended_use/commercial"],
