@@ -3,7 +3,7 @@ versions with datasets, lineage, retention facts, legal holds), then the audit o
 100,000 artifacts with all built-in retention rules on every core. Reports seconds, the 100k/10k
 ratio and peak memory (this process and its workers).
 
-Run: .venv/bin/python bench/audit_bench.py [N ...]    (default: 10000 100000)
+Run: .venv/bin/python bench/audit_bench.py [--engine regorus|opa] [N ...]    (default: regorus, 10000 100000)
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def peak_mb() -> float:
     return (own + children) / 1024
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], engine: str = "regorus") -> None:
     packs = load_packs([data_dir("policies") / "retention"])
     as_of = normalize("2026-11-24", "bench", None)
     results = {}
@@ -85,16 +85,20 @@ def main(sizes: list[int]) -> None:
             path = Path(tmp) / f"inventory-{n}.jsonl"
             write_inventory(path, n)
             start = time.perf_counter()
-            outcome = audit(read_jsonl(path, parse=False), packs, as_of)
+            outcome = audit(read_jsonl(path, parse=False), packs, as_of, engine=engine)
             elapsed = time.perf_counter() - start
             assert outcome["summary"]["evaluated"] == n, outcome["failures"][:3]
             results[n] = elapsed
             actions = outcome["summary"]["actions"]
-            print(f"{n:>7} artifacts: {elapsed:7.1f} s ({n / elapsed:,.0f}/s), actions {actions}, "
+            print(f"{engine}: {n:>7} artifacts: {elapsed:7.1f} s ({n / elapsed:,.0f}/s), actions {actions}, "
                   f"peak memory (self + largest worker) {peak_mb():,.0f} MB")
     if 10_000 in results and 100_000 in results:
         print(f"100k / 10k time ratio: {results[100_000] / results[10_000]:.1f}")
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [10_000, 100_000])
+    args = sys.argv[1:]
+    chosen = "regorus"
+    if args[:1] == ["--engine"]:
+        chosen, args = args[1], args[2:]
+    main([int(a) for a in args] or [10_000, 100_000], chosen)

@@ -1,5 +1,6 @@
-"""Evaluation speed: all built-in packs per document, raw engine time vs what mlgov adds,
-YAML-native vs the same logic in Rego, and scaling with document size.
+"""Evaluation speed: all built-in packs per document on regorus, OPA (in process) and regopy side
+by side, raw engine time vs what mlgov adds, YAML-native vs the same logic in Rego, and scaling
+with document size on regorus and OPA.
 
 Run: .venv/bin/python bench/eval_bench.py   (about a minute)
 """
@@ -36,7 +37,7 @@ def main() -> None:
     documents = {name: normalize([path]) for name, path in example_bundles().items()}
     print("all built-in packs, one normalized document (median of 50, ms; schema validation is done by normalize)")
     print(f"{'document':<20} {'engine':<8} {'raw engine':>11} {'mlgov total':>12} {'added':>8}")
-    for engine in ("regorus", "regopy"):
+    for engine in ("regorus", "opa", "regopy"):
         evaluator = Evaluator(packs, engine=engine)
         for name, doc in documents.items():
             input_ = {"document": doc, "as_of": AS_OF, "params": evaluator.params}
@@ -52,13 +53,14 @@ def main() -> None:
         y = median_ms(lambda d=doc: yaml.yaml_findings(d, AS_OF))
         print(f"{name:<20} rego {r:>7.2f}   yaml {y:>7.2f}")
 
-    print("\nscaling: one document with N datasets, all built-in packs on regorus (ms)")
-    evaluator = Evaluator(packs)
+    print("\nscaling: one document with N datasets, all built-in packs (ms)")
+    evaluators = {engine: Evaluator(packs, engine=engine) for engine in ("regorus", "opa")}
     base = documents["credit-risk-pd"]
     for n in (100, 1000, 10000):
         doc = big_document(base, n)
-        print(f"{n:>6} datasets  {median_ms(lambda d=doc: evaluator.run(d, AS_OF, validated=True), runs=5):>9.1f}"
-              f"   ({len(json.dumps(doc)) // 1024} KiB of JSON)")
+        times = "   ".join(f"{engine} {median_ms(lambda e=e, d=doc: e.run(d, AS_OF, validated=True), runs=5):>8.1f}"
+                           for engine, e in evaluators.items())
+        print(f"{n:>6} datasets  {times}   ({len(json.dumps(doc)) // 1024} KiB of JSON)")
 
 
 if __name__ == "__main__":

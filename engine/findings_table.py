@@ -49,3 +49,22 @@ def print_test_results(results: list, console: Console) -> None:
     console.print(table)
     failed = sum(not r.passed for r in results)
     console.print(f"{len(results) - failed} passed, {failed} failed")
+
+
+def print_coverage(covered: dict, threshold: float | None, console: Console) -> None:
+    """Line coverage per pack and file (OPA's), with the lines no test reached."""
+    from .policycoverage import total
+
+    table = Table(show_edge=False)
+    for column in ("pack", "file", "covered", "lines", "not reached"):
+        table.add_column(column, overflow="fold")
+    for pack, files in covered.items():
+        for name, f in files.items():
+            table.add_row(pack, escape(name), f"{f.percent:.1f}%", f"{f.covered}/{f.covered + f.not_covered}",
+                          ", ".join(map(str, f.missed_lines[:20])) + (" ..." if len(f.missed_lines) > 20 else ""))
+        whole = total(files)
+        low = threshold is not None and whole.percent < threshold
+        mark = f"[red]{whole.percent:.1f}% < {threshold:g}%[/red]" if low else f"{whole.percent:.1f}%"
+        lines = f"{whole.covered}/{whole.covered + whole.not_covered}"
+        table.add_row(f"[bold]{pack}[/bold]", "(pack)", mark, lines, "")
+    console.print(table)

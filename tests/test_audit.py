@@ -57,6 +57,15 @@ def test_signed_plan_for_the_examples(cli, tmp_path, inventory):
     assert "<h1>Retention audit as of 2026-11-24T00:00:00Z</h1>" in (tmp_path / "out" / "plan.html").read_text()
 
 
+@pytest.mark.parametrize("engine", [("--cross-check", "opa"), ("--engine", "opa")])
+def test_audit_on_opa_gives_the_same_plan(cli, tmp_path, inventory, engine):
+    assert audit(cli, tmp_path, inventory).exit_code == 1
+    reference = plan(tmp_path)["predicate"]["entries"]
+    result = audit(cli, tmp_path, inventory, *engine)  # OPA workers are spawned, not forked
+    assert result.exit_code == 1, result.stderr
+    assert plan(tmp_path)["predicate"]["entries"] == reference
+
+
 def test_broken_entries_are_named_and_the_run_fails_closed(cli, tmp_path, inventory):
     with open(inventory, "a") as fh:
         fh.write('{"document_id": "half-written@1", "schema": \n')

@@ -1,5 +1,5 @@
 """What the built-in packs find in the three example releases, and why a compliance officer
-would expect exactly that. Both in-process engines must agree (cross-check)."""
+would expect exactly that. regorus and OPA (the reference) must agree (cross-check)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ EXPECTED = {
 @pytest.mark.parametrize("bundle", sorted(EXPECTED))
 def test_findings_on_the_examples(bundle):
     result = evaluate(normalize([BUNDLES / bundle]), load_packs(builtin_packs()), stamp("2026-11-24", "t", None),
-                      cross_check="regopy", validated=True)
+                      cross_check="opa", validated=True)
     assert {(f["rule"], f["subject"]) for f in result["findings"]} == EXPECTED[bundle]
 
 

@@ -1,5 +1,6 @@
-"""Engines: both in-process engines agree on the built-in packs; a disagreement fails closed;
-the OPA engine speaks OPA's documented REST API (tested against a stand-in, not a real OPA)."""
+"""Engines: regorus, OPA in process and regopy agree on the built-in packs; a disagreement fails
+closed; the OPA server engine speaks OPA's documented REST API (a stand-in HTTP layer that
+evaluates with the real OPA embedded in opa-golib-python-bindings)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
-import regorus
+from opa_bindings import OpaEngine, OpaError
 
 from mlgov import normalize
 from mlgov.evaluation import evaluate
@@ -23,12 +24,35 @@ AS_OF = stamp("2026-11-24", "t", "")
 
 
 @pytest.mark.parametrize("bundle", ["credit-risk-pd", "chest-xray-triage", "support-llm-ft"])
-def test_cross_check_agrees_on_builtin_packs(cli, bundle):
-    result = cli("eval", BUNDLES / bundle, "--as-of", "2026-11-24", "--cross-check", "regopy", "--format", "json")
+@pytest.mark.parametrize(("other", "version"), [("opa", "opa 1.20.2 in process (opa-golib-python-bindings 0.4.4)"),
+                                                ("regopy", "regopy 1.5.2")])
+def test_cross_check_agrees_on_builtin_packs(cli, bundle, other, version):
+    result = cli("eval", BUNDLES / bundle, "--as-of", "2026-11-24", "--cross-check", other, "--format", "json")
     assert result.exit_code in (0, 1)
-    assert result.json()["engine"]["cross_check"] == "regopy 1.5.2"
-    alone = cli("eval", BUNDLES / bundle, "--as-of", "2026-11-24", "--engine", "regopy", "--format", "json").json()
+    assert result.json()["engine"]["cross_check"] == version
+    alone = cli("eval", BUNDLES / bundle, "--as-of", "2026-11-24", "--engine", other, "--format", "json").json()
+    assert alone["engine"]["name"] == other
     assert alone["findings"] == result.json()["findings"]
+
+
+def test_cross_check_with_opa_fails_closed_when_engines_disagree(cli, make_pack, tmp_path):
+    # Go's RE2 (OPA) reads \\w as ASCII only; Rust's regex (regorus) as Unicode word characters
+    body = ('findings := [f | regex.match(`^\\w+$`, "café"); '
+            'f := {"message": "word-only name", "evidence": ["/model"]}]')
+    root = make_pack("words", {"a.rego": rego_rule("TST-041", "words.a", body)})
+    alone = cli("eval", BUNDLES / "credit-risk-pd", "--as-of", "2026-11-24", "--packs", root)
+    assert alone.exit_code == 1
+    on_opa = cli("eval", BUNDLES / "credit-risk-pd", "--as-of", "2026-11-24", "--packs", root, "--engine", "opa")
+    assert on_opa.exit_code == 0
+    expected = "cross-check: regorus and opa disagree on rule TST-041: only regorus found 'word-only name'"
+    crossed = cli("eval", BUNDLES / "credit-risk-pd", "--as-of", "2026-11-24", "--packs", root, "--cross-check", "opa")
+    assert crossed.exit_code == 2 and expected in error_line(crossed)
+    assert cli("keygen", "-o", tmp_path / "keys").exit_code == 0
+    out = tmp_path / "verdict.json"
+    gated = cli("gate", BUNDLES / "credit-risk-pd", "--as-of", "2026-11-24", "--packs", root, "--cross-check", "opa",
+                "--key", tmp_path / "keys" / "mlgov-key.pem", "--out", out)
+    assert gated.exit_code == 2 and expected in error_line(gated)
+    assert not out.exists()  # no verdict is released when the engines disagree
 
 
 def test_cross_check_fails_closed_when_engines_disagree(cli, make_pack):
@@ -48,7 +72,8 @@ def test_cross_check_fails_closed_when_engines_disagree(cli, make_pack):
 
 class FakeOpa(BaseHTTPRequestHandler):
     """Speaks the parts of OPA's REST API we use (PUT /v1/policies/{id}, POST /v1/data/{path}),
-    evaluating with regorus, and records every request so the test can check their shape."""
+    evaluating with the real OPA embedded in opa-golib-python-bindings, and records every request
+    so the test can check their shape."""
 
     policies: ClassVar[dict[str, str]] = {}
     requests: ClassVar[list[tuple[str, str, str, bytes]]] = []
@@ -75,9 +100,9 @@ class FakeOpa(BaseHTTPRequestHandler):
             return self._reply(400, {"code": "invalid_parameter", "message": "bad request"})
         text = body.decode()
         try:
-            regorus.Engine().add_policy(self.path, text)
-        except RuntimeError as exc:
-            error = {"code": "rego_parse_error", "message": str(exc).splitlines()[-1]}
+            OpaEngine().add_policy(self.path, text)
+        except OpaError as exc:
+            error = {"code": "rego_parse_error", "message": exc.message.splitlines()[-1]}
             return self._reply(400, {"code": "invalid_parameter",
                                      "message": "error(s) occurred while compiling module(s)", "errors": [error]})
         self.policies[self.path.removeprefix("/v1/policies/")] = text
@@ -87,16 +112,16 @@ class FakeOpa(BaseHTTPRequestHandler):
         body = json.loads(self._body())
         if not self.path.startswith("/v1/data/") or set(body) != {"input"}:
             return self._reply(400, {"code": "invalid_parameter", "message": "bad request"})
-        engine = regorus.Engine()
+        engine = OpaEngine()
         for pid, text in self.policies.items():
             engine.add_policy(pid, text)
-        engine.set_input_json(json.dumps(body["input"]))
-        query = "data." + self.path.removeprefix("/v1/data/").replace("/", ".")
         try:
-            rows = json.loads(engine.eval_query_as_json(query)).get("result") or []
-        except RuntimeError as exc:
-            return self._reply(500, {"code": "internal_error", "message": str(exc).splitlines()[-1]})
-        return self._reply(200, {"result": rows[0]["expressions"][0]["value"]} if rows else {})
+            value = engine.eval_document(self.path.removeprefix("/v1/data/").replace("/", "."), body["input"])
+        except OpaError as exc:
+            if exc.code == "undefined":
+                return self._reply(200, {})
+            return self._reply(500, {"code": "internal_error", "message": exc.message.splitlines()[-1]})
+        return self._reply(200, {"result": value})
 
 
 @pytest.fixture
@@ -113,10 +138,10 @@ def fake_opa():
 def test_opa_engine_uses_the_rest_contract_and_agrees(fake_opa):
     document = normalize([BUNDLES / "support-llm-ft"])
     packs = load_packs(builtin_packs())
-    via_opa = evaluate(document, packs, AS_OF, engine="opa", opa_url=fake_opa)
+    via_opa = evaluate(document, packs, AS_OF, engine="opa-server", opa_url=fake_opa)
     local = evaluate(document, packs, AS_OF)
     assert via_opa["findings"] == local["findings"]
-    assert via_opa["engine"]["name"] == "opa"
+    assert via_opa["engine"]["name"] == "opa-server"
     puts = [r for r in FakeOpa.requests if r[0] == "PUT"]
     posts = [r for r in FakeOpa.requests if r[0] == "POST"]
     expected = {f"/v1/policies/mlgov/{m.path}" for p in packs for m in p.rego_modules}
@@ -129,11 +154,11 @@ def test_opa_engine_uses_the_rest_contract_and_agrees(fake_opa):
 
 def test_opa_engine_fails_closed(cli, fake_opa, make_pack):
     broken = make_pack("broken", {"a.rego": rego_rule("TST-050", "broken.a", "findings := [x | x := ")})
-    result = cli("eval", BUNDLES / "credit-risk-pd", "--packs", broken, "--engine", "opa", "--opa-url", fake_opa)
+    result = cli("eval", BUNDLES / "credit-risk-pd", "--packs", broken, "--engine", "opa-server", "--opa-url", fake_opa)
     assert result.exit_code == 2 and "broken/a.rego: OPA rejected the module" in error_line(result)
-    down = cli("eval", BUNDLES / "credit-risk-pd", "--engine", "opa", "--opa-url", "http://127.0.0.1:9")
+    down = cli("eval", BUNDLES / "credit-risk-pd", "--engine", "opa-server", "--opa-url", "http://127.0.0.1:9")
     assert down.exit_code == 2 and "OPA server unreachable" in error_line(down)
-    missing = cli("eval", BUNDLES / "credit-risk-pd", "--engine", "opa")
+    missing = cli("eval", BUNDLES / "credit-risk-pd", "--engine", "opa-server")
     assert missing.exit_code == 2 and "needs --opa-url" in error_line(missing)
 
 

@@ -1,4 +1,5 @@
-"""mlgov test: pack tests pass on both in-process engines; failing and broken tests are reported."""
+"""mlgov test: pack tests pass on regorus and OPA (and regopy on request), engines must agree;
+failing and broken tests are reported."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ RULE = rego_rule("TST-060", "t.owner", 'findings := [f | not input.document.mode
                                        'f := {"message": "no owner", "evidence": ["/model/owner"]}]')
 
 
-def test_builtin_packs_pass_on_both_engines(cli):
+def test_builtin_packs_pass_on_regorus_and_opa(cli):
     result = cli("test", "--format", "json")
     assert result.exit_code == 0, result.stdout
     rows = result.json()
     assert all(r["passed"] for r in rows)
     cases = [r for r in rows if r["kind"] == "case" and r["pack"] == "provenance"]
-    assert {r["engine"] for r in cases} == {"regorus", "regopy"}
-    assert len([r for r in rows if r["kind"] == "rego"]) >= 7
+    assert {r["engine"] for r in cases} == {"regorus", "opa"}
+    rego = [r for r in rows if r["kind"] == "rego"]
+    assert {r["engine"] for r in rego} == {"regorus", "opa"} and len(rego) >= 14
 
 
 def test_failing_rego_test_and_case_are_reported(cli, make_pack):
@@ -40,17 +42,18 @@ def test_failing_rego_test_and_case_are_reported(cli, make_pack):
     result = cli("test", root, "--format", "json")
     assert result.exit_code == 1
     rows = {(r["name"], r["engine"]): r for r in result.json()}
-    assert rows[("test_flags_missing_owner", "regorus")]["passed"] is True
-    wrong = rows[("test_wrong_expectation", "regorus")]
-    assert wrong["passed"] is False and wrong["location"] == "t/owner_test.rego:11"
-    for engine in ("regorus", "regopy"):
+    for engine in ("regorus", "opa"):
+        assert rows[("test_flags_missing_owner", engine)]["passed"] is True
+        wrong = rows[("test_wrong_expectation", engine)]
+        assert wrong["passed"] is False and wrong["location"] == "t/owner_test.rego:11"
+    for engine in ("regorus", "opa"):
         assert rows[("owner removed", engine)]["passed"] is True
         assert rows[("wrong count", engine)]["detail"] == "TST-060: expected 1, got 0"
         assert rows[("bad patch", engine)]["detail"].startswith("patch does not apply")
         assert rows[("unknown rule", engine)]["detail"] == "rules not in this pack: TST-999"
         assert "/model/risk_tier: 'extreme' is not one of" in rows[("invalid document", engine)]["detail"]
     table = cli("test", root)
-    assert "FAIL" in table.stdout and table.stdout.strip().endswith("3 passed, 9 failed")
+    assert "FAIL" in table.stdout and table.stdout.strip().endswith("4 passed, 10 failed")
 
 
 def test_pack_without_tests_is_an_error(cli, make_pack):
@@ -65,3 +68,21 @@ def test_yaml_pack_cases_run_natively(cli):
     result = cli("test", data_dir("rules") / "documentation", "--format", "json")
     assert result.exit_code == 0
     assert {r["engine"] for r in result.json()} == {"native"}
+
+
+def test_engines_that_disagree_on_a_case_fail_it(cli, make_pack):
+    # Go's RE2 (OPA) reads \w as ASCII only; Rust's regex (regorus) as Unicode word characters
+    body = ('findings := [f | regex.match(`^\\w+$`, "café"); '
+            'f := {"message": "word-only name", "evidence": ["/model"]}]')
+    root = make_pack("words", {
+        "a.rego": rego_rule("TST-061", "words.a", body),
+        "tests.yaml": "apiVersion: mlgov.dev/v1\nkind: PolicyTests\ncases:\n"
+                      "  - name: cafe\n    document: fixture:credit-risk-pd\n    expect: {TST-061: 1}\n",
+    })
+    result = cli("test", root, "--format", "json")
+    assert result.exit_code == 1
+    rows = {(r["kind"], r["engine"]): r for r in result.json()}
+    assert rows[("case", "regorus")]["passed"] is True
+    assert rows[("case", "opa")]["detail"] == "TST-061: expected 1, got 0"
+    disagreement = rows[("agreement", "regorus/opa")]
+    assert disagreement["passed"] is False and "regorus and opa found different findings" in disagreement["detail"]

@@ -22,8 +22,9 @@ CHUNK = 256
 _worker: dict[str, Any] = {}
 
 
-def _init(packs: list[Pack], as_of: dict, params: dict | None) -> None:
-    _worker["evaluator"] = Evaluator(packs, params=params)
+def _init(packs: list[Pack], as_of: dict, params: dict | None, engine: str = "regorus",
+          cross_check: str | None = None) -> None:
+    _worker["evaluator"] = Evaluator(packs, engine=engine, cross_check=cross_check, params=params)
     _worker["as_of"] = as_of
 
 
@@ -82,16 +83,21 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def audit(items: Iterable[Item], packs: list[Pack], as_of: dict, workers: int | None = None,
-          params: dict | None = None, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+          params: dict | None = None, progress: Callable[[int], None] | None = None,
+          engine: str = "regorus", cross_check: str | None = None) -> dict[str, Any]:
     """Entries and failures of the whole inventory; entries keep the inventory's order."""
     workers = workers or os.cpu_count() or 1
     entries, failures = [], []
     if workers == 1:
-        _init(packs, as_of, params)
+        _init(packs, as_of, params, engine, cross_check)
         results: Iterable[list[dict]] = map(_evaluate, _chunks(items, CHUNK))
         pool = None
     else:
-        pool = mp.get_context("fork").Pool(workers, initializer=_init, initargs=(packs, as_of, params))
+        # OPA is a Go runtime: a forked copy of a process that has started one can hang, so
+        # workers that run OPA start fresh (spawn); regorus workers fork (faster start)
+        method = "spawn" if "opa" in (engine, cross_check) else "fork"
+        pool = mp.get_context(method).Pool(workers, initializer=_init,
+                                           initargs=(packs, as_of, params, engine, cross_check))
         results = pool.imap(_evaluate, _chunks(items, CHUNK))
     try:
         for chunk in results:

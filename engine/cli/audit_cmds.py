@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from ..engines.interface import IN_PROCESS
 from ..normalize import normalize
 from ..safeio import parse_json, read_bounded
 from .app import MlgovError, _as_of, _params, _write_json, _write_text, main
@@ -33,10 +34,13 @@ def audit_group() -> None:
               help="The previous signed plan: report what changed since.")
 @click.option("--workers", type=int, default=0, help="Processes (default: all cores).")
 @click.option("--log", "log_path", envvar="MLGOV_LOG", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--engine", type=click.Choice(IN_PROCESS), default="regorus", show_default=True)
+@click.option("--cross-check", type=click.Choice(IN_PROCESS),
+              help="Also evaluate every artifact with this engine (e.g. opa); any difference fails that artifact.")
 def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: str | None,
                         pack_dirs: tuple[Path, ...], params_file: Path | None, key_path: Path,
                         key_passphrase_env: str, out_dir: Path, previous: Path | None, workers: int,
-                        log_path: Path | None) -> None:
+                        log_path: Path | None, engine: str, cross_check: str | None) -> None:
     """What to keep, archive, purge or hold, and why, for every artifact; signed. Never deletes.
 
     Exit 0: every artifact evaluated and none needs action beyond keep/archive/hold; 1: some
@@ -76,7 +80,7 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
                   transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("audit", total=total)
         outcome = audit(items, packs, when, workers or None, _params(params_file),
-                        progress=lambda n: bar.advance(task, n))
+                        progress=lambda n: bar.advance(task, n), engine=engine, cross_check=cross_check)
     changes = diff(outcome["entries"], previous_entries) if previous_entries is not None else None
     stmt = plan_mod.statement(outcome, packs, when, source, changes)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from ..engines.interface import ENGINES, IN_PROCESS
 from ..normalize import normalize
 from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, main
 
@@ -17,10 +18,11 @@ from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, 
 @click.option("--packs", "pack_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Rule pack directory (repeatable). Default: every built-in pack.")
 @click.option("--as-of", help="Evaluation date (RFC 3339 or YYYY-MM-DD). Default: now, recorded in the output.")
-@click.option("--engine", type=click.Choice(["regorus", "regopy", "opa"]), default="regorus", show_default=True)
-@click.option("--cross-check", type=click.Choice(["regorus", "regopy", "opa"]),
+@click.option("--engine", type=click.Choice(ENGINES), default="regorus", show_default=True,
+              help="Rego engine: regorus (default), opa (real OPA in process), regopy, opa-server (--opa-url).")
+@click.option("--cross-check", type=click.Choice(ENGINES),
               help="Also evaluate the Rego rules with this engine; any difference fails closed.")
-@click.option("--opa-url", help="OPA server for --engine/--cross-check opa, e.g. http://127.0.0.1:8181")
+@click.option("--opa-url", help="OPA server for --engine/--cross-check opa-server, e.g. http://127.0.0.1:8181")
 @click.option("--waivers", type=click.Path(dir_okay=False, path_type=Path), help="Waiver file (YAML).")
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Pack parameters to override: {pack name: {param: value}} (YAML).")
@@ -59,26 +61,57 @@ def eval_cmd(inputs: tuple[str, ...], pack_dirs: tuple[Path, ...], as_of: str | 
 
 @main.command("test")
 @click.argument("pack_dirs", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--engine", "engines", multiple=True, type=click.Choice(["regorus", "regopy"]),
-              help="Engines to run case tests on (default: both in-process engines).")
+@click.option("--engine", "engines", multiple=True, type=click.Choice(IN_PROCESS),
+              help="Engines to run the tests on (repeatable; default: regorus and opa). Case results must agree.")
+@click.option("--coverage", is_flag=True, help="Report line coverage per pack and file (measured by OPA).")
+@click.option("--threshold", type=click.FloatRange(0, 100), help="With --coverage: exit 1 if any pack is below PCT.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def test_cmd(pack_dirs: tuple[Path, ...], engines: tuple[str, ...], fmt: str) -> None:
-    """Run the tests of rule packs (default: every built-in pack). Exit 0 only if all pass."""
-    from ..policytest import IN_PROCESS_ENGINES, run_pack_tests
+def test_cmd(pack_dirs: tuple[Path, ...], engines: tuple[str, ...], coverage: bool, threshold: float | None,
+             fmt: str) -> None:
+    """Run the tests of rule packs (default: every built-in pack). Exit 0 only if all pass
+    (and, with --threshold, every pack's coverage reaches it)."""
+    from ..policycoverage import CoverageAccumulator
+    from ..policytest import DEFAULT_ENGINES, run_pack_tests
 
-    results = []
+    if threshold is not None and not coverage:
+        raise MlgovError("--threshold needs --coverage")
+    results, covered = [], {}
     for pack in _packs(pack_dirs):
-        results.extend(run_pack_tests(pack, engines or IN_PROCESS_ENGINES))
+        acc = CoverageAccumulator() if coverage and pack.rego_modules else None
+        results.extend(run_pack_tests(pack, engines or DEFAULT_ENGINES, acc))
+        if acc is not None:
+            covered[pack.name] = acc.by_file()
     if not results:
         raise MlgovError("no tests found in the packs")
+    below = [name for name, files in covered.items() if threshold is not None and _pack_percent(files) < threshold]
     if fmt == "json":
-        _write_json([r.as_dict() for r in results], None)
+        out: dict | list = [r.as_dict() for r in results]
+        if coverage:
+            out = {"results": out, "coverage": _coverage_json(covered), "threshold": threshold, "below": below}
+        _write_json(out, None)
     else:
-        from ..findings_table import print_test_results
+        from ..findings_table import print_coverage, print_test_results
 
-        print_test_results(results, Console(highlight=False))
-    if not all(r.passed for r in results):
+        console = Console(highlight=False)
+        print_test_results(results, console)
+        if coverage:
+            print_coverage(covered, threshold, console)
+    if not all(r.passed for r in results) or below:
         raise SystemExit(1)
+
+
+def _pack_percent(files: dict) -> float:
+    from ..policycoverage import total
+
+    return total(files).percent
+
+
+def _coverage_json(covered: dict) -> dict:
+    return {pack: {"percent": round(_pack_percent(files), 2),
+                   "files": {name: {"percent": round(f.percent, 2), "covered_lines": f.covered,
+                                    "not_covered_lines": f.not_covered, "missed_lines": f.missed_lines}
+                             for name, f in files.items()}}
+            for pack, files in covered.items()}
 
 
 @main.command("packs")

@@ -1,4 +1,5 @@
-"""Rego engines behind one interface: regorus (default), regopy, and a real OPA server."""
+"""Rego engines behind one interface: regorus (default), OPA in process (the reference), regopy
+(optional), and a user's OPA server."""
 
 from .interface import ENGINES, RegoEngine, make_engine
 

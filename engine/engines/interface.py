@@ -7,13 +7,15 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from importlib.util import find_spec
 from typing import Any
 
 from ..errors import EvaluationError
 from ..packs.model import RegoModule
 
 RULES_QUERY = "data.mlgov.rules"
-ENGINES = ("regorus", "regopy", "opa")
+ENGINES = ("regorus", "opa", "regopy", "opa-server")
+IN_PROCESS = ("regorus", "opa", "regopy")
 
 
 class RegoEngine(ABC):
@@ -37,12 +39,19 @@ def make_engine(name: str, opa_url: str | None = None) -> RegoEngine:
 
         return RegorusEngine()
     if name == "regopy":
+        if find_spec("regopy") is None:
+            raise EvaluationError("regopy", "the optional rego-cpp engine is not installed "
+                                            "(pip install 'mlgov[regopy]')")
         from .regopy_engine import RegopyEngine
 
         return RegopyEngine()
     if name == "opa":
+        from .opa_inprocess import OpaEngine
+
+        return OpaEngine()
+    if name == "opa-server":
         if not opa_url:
-            raise EvaluationError("--engine opa", "needs --opa-url (e.g. http://127.0.0.1:8181)")
+            raise EvaluationError("--engine opa-server", "needs --opa-url (e.g. http://127.0.0.1:8181)")
         from .opa_server import OpaServerEngine
 
         return OpaServerEngine(opa_url)

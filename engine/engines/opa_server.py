@@ -3,7 +3,7 @@
 Modules are uploaded with ``PUT /v1/policies/{id}`` (no v0 "compatibility" rewriting: our
 packs are Rego v1) and the rules are read with ``POST /v1/data/mlgov/rules``. OPA cannot be
 installed on our build machines, so this engine is tested against a stand-in that speaks
-OPA's documented REST contract, not against a real OPA.
+OPA's documented REST contract; the in-process engine ``opa`` is the same OPA, embedded.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .interface import RULES_QUERY, RegoEngine
 
 
 class OpaServerEngine(RegoEngine):
-    name = "opa"
+    name = "opa-server"
 
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
