@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import BUNDLES, FORMATS
+from conftest import FORMATS
 
 AS_OF = "2026-11-24"
 

@@ -52,7 +52,7 @@ undirected := [f |
 	m := e.metrics[j]
 	some reference in ["champion", "baseline"]
 	is_number(m[reference])
-	not is_boolean(m.higher_is_better)
+	not is_boolean(object.get(m, "higher_is_better", null)) # OPA: `not f(x.missing)` is not true
 	f := {
 		"message": sprintf("metric %s of evaluation %s has a %s but no direction (higher_is_better), so a regression cannot be judged", [
 			m.id, e.id, reference,
