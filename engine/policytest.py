@@ -183,7 +183,8 @@ def _run_case(pack: Pack, case: dict, where: str, base: Path, engine: str, docum
                                         params={pack.name: case.get("params") or {}})
             if coverage is not None and isinstance(evaluators[key].engine, OpaEngine):
                 evaluators[key].engine.coverage_sink = coverage.add
-        outcome = evaluators[key].run(document, as_of)  # validates: a patch may break the document
+        # run() validates: a patch may break the document
+        outcome = evaluators[key].run(document, as_of, audit_log=bool(case.get("audit_logged")))
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
         return result(False, f"patch does not apply: {exc}"), None
     except (InputError, EvaluationError, MlgovError) as exc:

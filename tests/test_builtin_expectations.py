@@ -20,6 +20,9 @@ EXPECTED = {
     # A Tier-1 bank model with internal, bureau-licensed and public-domain data, validated by an
     # independent MRM team, approved by owner, validator and compliance before deployment, and
     # in use: nothing blocks it; the record is kept while the model is in use (SR 11-7).
+    # (issue 12) It is registered in the bank's model inventory, has an SR 26-2 materiality tier
+    # and was validated within the year its materiality allows; each personal dataset names its
+    # GDPR Art. 6(1) basis and says it holds no special-category data, and the DPIA is on file.
     "credit-risk-pd": {
         ("RET-001", "credit-risk-pd@3.2.0"),
     },
@@ -29,6 +32,11 @@ EXPECTED = {
     "chest-xray-triage": {
         ("LIC-002", "dataset:imagenet-1k"),
         ("RET-001", "cxr-triage@2.1.0"),
+        # (issue 12) Patient images are sensitive data: a data protection sign-off is needed on top
+        # of the high tier's (APR-020); and this evaluation is not recorded in an audit log, which
+        # 21 CFR 11.10(e) requires of the decision (GOV-020; `mlgov gate --log` records it).
+        ("APR-020", "cxr-triage@2.1.0"),
+        ("GOV-020", "cxr-triage@2.1.0"),
     },
     # A commercial support assistant: Alpaca is CC-BY-NC-4.0 (blocks commercial use); Dolly is
     # CC-BY-SA-3.0 (share-alike to review); Llama 3.1's use restrictions must be carried into the
@@ -45,6 +53,16 @@ EXPECTED = {
         ("VAL-001", "evaluation:acme support eval 2026-09 test"),
         ("RET-002", "acme-support-assistant@1.4.0"),
         ("RET-001", "acme-support-assistant@1.4.0"),
+        # (issue 12) A generative system in EU scope after 2026-08-02 (Art. 50): it tells users they
+        # talk to an AI system but states no marking of generated replies. The evaluation set holds
+        # personal data with no GDPR Art. 6 basis; neither personal dataset says whether it holds
+        # special-category data (Art. 9); 412,993 support transcripts are large-scale processing
+        # with no DPIA on file (Art. 35).
+        ("GOV-004", "acme-support-assistant@1.4.0"),
+        ("GOV-030", "dataset:acme/support-eval-2026-09"),
+        ("GOV-031", "dataset:acme/support-eval-2026-09"),
+        ("GOV-031", "dataset:acme/support-transcripts-2025"),
+        ("GOV-032", "acme-support-assistant@1.4.0"),
     },
 }
 

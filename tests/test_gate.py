@@ -83,10 +83,9 @@ def test_passing_gate_writes_a_signed_verdict(cli, tmp_path, keys):
     assert p["input"]["document_digest"]["sha256"] == document_digest(document)
     assert [x["name"] for x in p["packs"]] == [pack.name for pack in load_packs(builtin_packs())]
     assert all(x["digest"].startswith("sha256:") for x in p["packs"])
-    # credit-risk-pd is in scope of SR 11-7 and GDPR only
-    assert p["controls"]["SR-11-7"]["validation"]["status"] == "satisfied"
-    assert p["controls"]["SR-11-7"]["inventory"]["status"] == "satisfied"  # CMP-001/002: a model with a risk tier
-    assert p["controls"]["SR-11-7"]["vendor"]["status"] == "not_assessed"
+    # credit-risk-pd is in scope of US model risk guidance and GDPR only; on 2026-11-24 SR 26-2 applies
+    assert p["controls"]["SR-26-2"]["validation"]["status"] == "satisfied"
+    assert p["controls"]["SR-11-7"]["validation"]["status"] == "not_in_force"  # rescinded on 2026-04-17
     assert p["controls"]["EU-AI-ACT"]["Art.10"]["status"] == "not_applicable"
     assert p["verifier"]["version"]["engine"] == "gordon-to-regorus 0.13.0"
 

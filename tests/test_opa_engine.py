@@ -64,7 +64,7 @@ def test_coverage_of_builtin_packs_meets_the_threshold(cli):
     assert result.exit_code == 0, result.stdout[-2000:]
     report = result.json()
     assert report["below"] == []
-    assert set(report["coverage"]) == {"approvals", "licensing", "provenance", "retention", "validation"}
+    assert set(report["coverage"]) == {"approvals", "governance", "licensing", "provenance", "retention", "validation"}
     for pack in report["coverage"].values():
         assert pack["percent"] >= 95
         assert all(not name.endswith("_test.rego") for name in pack["files"])

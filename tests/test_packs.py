@@ -24,7 +24,7 @@ def eval_fails(cli, pack) -> str:
 
 def test_builtin_packs_load_with_metadata():
     packs = load_packs(builtin_packs())
-    rego = ["approvals", "licensing", "provenance", "retention", "validation"]
+    rego = ["approvals", "governance", "licensing", "provenance", "retention", "validation"]
     assert [p.name for p in packs] == [*rego, "documentation"]
     rules = {r.id: r for p in packs for r in p.rules}
     assert rules["PRV-001"].severity == "critical"

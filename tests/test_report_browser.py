@@ -46,7 +46,8 @@ def test_report_renders_in_a_real_browser(html_report, tmp_path):
     assert "<title>mlgov compliance report: acme-support-assistant@1.4.0</title>" in page
     assert 'id="decision">FAILED' in page
     assert 'id="verification">signature verified with trusted key sha256:' in page
-    assert page.count('class="regime-row"') == 7  # every regime of the matrix
+    assert page.count('class="regime-row"') == 8  # every regime of the matrix (SR 11-7 and SR 26-2 both listed)
+    assert "EU-AI-ACT: Regulation (EU) 2024/1689 as published in OJ L, 12.7.2024, in force on 2026-11-24" in page
     assert 'class="finding"' in page and "support-llm-ft/mlgov.yaml @ /datasets/3/license" in page
     assert "<svg" in page
 

@@ -176,3 +176,18 @@ def test_gate_refreshes_the_model_card(cli, verdicts, tmp_path):
     assert result.exit_code == 1
     card = (tmp_path / "docs" / "model-card.md").read_text()
     assert "# Model card: cxr-triage 2.1.0" in card and "LIC-002 dataset:imagenet-1k" in card
+
+
+def test_reports_name_the_catalog_versions_that_applied(cli, verdicts):
+    oscal = json.loads(report(cli, verdicts, "pass", "oscal"))
+    props = {p["value"]: p["remarks"] for p in oscal["assessment-results"]["metadata"]["props"]
+             if p["name"] == "catalog"}
+    assert props["SR-26-2: SR 26-2 (2026)"].startswith("in force on the evaluation date")
+    assert props["SR-11-7: SR 11-7 (2011)"].startswith("no longer in force on the evaluation date")
+    assert "GDPR: Regulation (EU) 2016/679" in props
+    findings = oscal["assessment-results"]["results"][0]["findings"]
+    assert not any(f["title"].startswith("SR-11-7:") for f in findings)  # rescinded: not assessed as current
+    md = report(cli, verdicts, "pass", "md")
+    assert "- SR-26-2: SR 26-2 (2026), in force on 2026-11-24 (from 2026-04-17;" in md
+    header = md.split("## Controls by regime")[1].splitlines()[2]
+    assert "| not assessed | not in force | not applicable |" in header

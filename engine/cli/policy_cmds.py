@@ -132,7 +132,8 @@ def packs_cmd(pack_dirs: tuple[Path, ...]) -> None:
 @click.option("--packs", "pack_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Rule pack directory (repeatable). Default: every built-in pack.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
-def controls_cmd(regime: str | None, pack_dirs: tuple[Path, ...], fmt: str) -> None:
+@click.option("--as-of", help="Say which catalogs and controls are in force on this date (table and json).")
+def controls_cmd(regime: str | None, pack_dirs: tuple[Path, ...], fmt: str, as_of: str | None) -> None:
     """List the controls of each regime and the rules that cover them."""
     from ..controls import catalogs, check_rule_controls, coverage, markdown_table
 
@@ -142,18 +143,30 @@ def controls_cmd(regime: str | None, pack_dirs: tuple[Path, ...], fmt: str) -> N
     if regime and not selected:
         raise MlgovError(f"no catalog for regime {regime!r} (have: {', '.join(c.regime for c in catalogs())})")
     rules_of = coverage(packs)
+    day = _as_of(as_of)["utc"][:10] if as_of else None
     if fmt == "markdown":
         click.echo(markdown_table(packs), nl=False)
         click.echo()
         return
     if fmt == "json":
-        _write_json([{"regime": c.regime, "title": c.title, "source": c.source, "controls": [
+        _write_json([{"regime": c.regime, "title": c.title, "version": c.version, "source": c.source,
+                      "effective_from": c.effective_from, "effective_until": c.effective_until,
+                      "scope": list(c.scope), **({"state": c.describe(day)["state"]} if day else {}),
+                      "controls": [
             {"id": x.id, "title": x.title, "citation": x.citation, "requirement": x.requirement,
+             "effective_from": x.effective_from, "effective_until": x.effective_until,
+             **({"effective_from_by_basis": dict(x.effective_from_by_basis)} if x.effective_from_by_basis else {}),
+             **({"not_machine_checkable": x.not_machine_checkable} if x.not_machine_checkable else {}),
+             **({"in_force": c.in_force(day) and x.in_force(day)} if day else {}),
              "rules": rules_of.get(x.key, [])} for x in c.controls]} for c in selected], None)
         return
     console = Console(highlight=False)
     for cat in selected:
-        console.print(f"[bold]{cat.regime}[/bold] {escape(cat.title)}")
+        state = f" · {cat.describe(day)['state'].replace('_', ' ')} on {day}" if day else ""
+        console.print(f"[bold]{cat.regime}[/bold] {escape(cat.title)} · {escape(cat.version)}, in force "
+                      f"{cat.effective_from} – {cat.effective_until or ''}{state}")
         for x in cat.controls:
-            rules = ", ".join(rules_of.get(x.key, [])) or "[yellow]not assessed[/yellow]"
+            rules = escape(", ".join(rules_of.get(x.key, []))) or (
+                f"not machine-checkable: {escape(x.not_machine_checkable)}" if x.not_machine_checkable
+                else "[yellow]not assessed[/yellow]")
             console.print(f"  {escape(x.id):<18} {escape(x.title)} · {rules}")

@@ -101,7 +101,7 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
         signer = load_signer(key_path, key_passphrase_env)
         result = gate(list(inputs), signer, _as_of(as_of), pack_dirs, fail_on,
                       load_waivers(waivers) if waivers else (), engine, cross_check, opa_url, _params(params_file),
-                      _duration_days(valid_for, "--valid-for"))
+                      _duration_days(valid_for, "--valid-for"), audit_log=log is not None)
     except MlgovError as exc:
         if log is not None:  # a release that could not be evaluated is part of the record too
             log.append("gate", [], "error", details={"error": exc.one_line(), "inputs": list(inputs)})

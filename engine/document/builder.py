@@ -30,6 +30,7 @@ COLLECTIONS: frozenset[tuple[str, ...]] = frozenset(
         ("monitoring", "plan"),
         ("monitoring", "evidence"),
         ("lineage", "edges"),
+        ("risk_management", "assessments"),
     }
 )
 

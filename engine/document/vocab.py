@@ -21,16 +21,59 @@ _RISK_SYNONYMS = {
     "limited-risk": "limited", "minimal-risk": "minimal",
 }
 
-# Canonical regime ids, as used by control catalogs (REGIME:clause).
+# Canonical regime ids, as used by control catalogs (REGIME:clause). Closed: a word that is not
+# one of these (after the accepted spellings) is an input error, because a misspelled regime
+# ("US FDA") would silently drop every rule of the real one. An organisation's own regime is
+# spelled X-NAME. A test keeps this list equal to the catalogs' regulatory_scope words.
+REGIMES = ("21-CFR-11", "EU-AI-ACT", "FDA", "GDPR", "ISO-42001", "NIST-AI-RMF", "SR-11-7", "SR-26-2")
 _REGIME_SYNONYMS = {
     "sr 11-7": "SR-11-7", "sr11-7": "SR-11-7", "sr-11-7": "SR-11-7", "occ 2011-12": "SR-11-7",
+    "sr 26-2": "SR-26-2", "sr26-2": "SR-26-2", "sr-26-2": "SR-26-2", "occ 2026-13": "SR-26-2",
     "eu ai act": "EU-AI-ACT", "eu-ai-act": "EU-AI-ACT", "euaia": "EU-AI-ACT", "eu-aia": "EU-AI-ACT",
+    "ai act": "EU-AI-ACT", "regulation (eu) 2024/1689": "EU-AI-ACT",
     "fda": "FDA", "21 cfr part 11": "21-CFR-11", "21-cfr-11": "21-CFR-11", "part 11": "21-CFR-11",
+    "21 cfr 11": "21-CFR-11",
     "nist ai rmf": "NIST-AI-RMF", "nist-ai-rmf": "NIST-AI-RMF", "ai rmf": "NIST-AI-RMF",
     "iso/iec 42001": "ISO-42001", "iso 42001": "ISO-42001", "iso-42001": "ISO-42001",
-    "gdpr": "GDPR",
+    "iso/iec 42001:2023": "ISO-42001",
+    "gdpr": "GDPR", "regulation (eu) 2016/679": "GDPR",
 }
-_REGIME_ID = re.compile(r"^[A-Z0-9][A-Z0-9.-]{0,40}$")
+_PRIVATE_REGIME = re.compile(r"^X-[A-Z0-9][A-Z0-9.-]{0,38}$")
+
+MATERIALITY = ("high", "moderate", "low")
+_MATERIALITY_SYNONYMS = {"medium": "moderate", "tier 1": "high", "tier 2": "moderate", "tier 3": "low",
+                         "high materiality": "high", "moderate materiality": "moderate", "low materiality": "low"}
+HIGH_RISK_BASES = ("annex-i", "annex-iii")
+_BASIS_SYNONYMS = {"annex i": "annex-i", "annex 1": "annex-i", "art. 6(1)": "annex-i", "article 6(1)": "annex-i",
+                   "6(1)": "annex-i", "annex iii": "annex-iii", "annex 3": "annex-iii", "art. 6(2)": "annex-iii",
+                   "article 6(2)": "annex-iii", "6(2)": "annex-iii"}
+_ART9_CONDITION = re.compile(r"^(?:(?:gdpr\s+)?art(?:icle|\.)?\s*)?9\s*\(2\)\s*\(([a-j])\)$")
+
+
+def materiality(value: Any, file: str, pointer: str) -> str:
+    text = " ".join(str(value).split()).lower()
+    text = _MATERIALITY_SYNONYMS.get(text, text)
+    if text not in MATERIALITY:
+        raise InputError(file, f"unknown materiality {value!r} (expected one of {', '.join(MATERIALITY)})", pointer)
+    return text
+
+
+def high_risk_basis(value: Any, file: str, pointer: str) -> str:
+    text = " ".join(str(value).split()).lower()
+    text = _BASIS_SYNONYMS.get(text, text)
+    if text not in HIGH_RISK_BASES:
+        raise InputError(file, f"unknown high-risk basis {value!r} (expected one of {', '.join(HIGH_RISK_BASES)})",
+                         pointer)
+    return text
+
+
+def special_category_condition(value: Any, file: str, pointer: str) -> str:
+    """GDPR Art. 9(2)(a)-(j), written as ``9(2)(h)``."""
+    match = _ART9_CONDITION.match(" ".join(str(value).split()).lower())
+    if not match:
+        raise InputError(file, f"not a GDPR Art. 9(2) condition: {value!r} (expected 9(2)(a) ... 9(2)(j))", pointer)
+    return f"9(2)({match.group(1)})"
+
 
 APPROVAL_DECISIONS = ("approved", "rejected", "conditional", "pending", "revoked")
 _DECISION_SYNONYMS = {"approve": "approved", "accept": "approved", "accepted": "approved",
@@ -56,11 +99,12 @@ def risk_tier(value: Any, file: str, pointer: str) -> str:
 
 
 def regime(value: Any, file: str, pointer: str) -> str:
-    text = str(value).strip()
-    canonical = _REGIME_SYNONYMS.get(text.lower(), text.upper().replace(" ", "-"))
-    if not _REGIME_ID.match(canonical):
-        raise InputError(file, f"not a regime id: {value!r}", pointer)
-    return canonical
+    text = " ".join(str(value).split())
+    canonical = _REGIME_SYNONYMS.get(text.lower(), text.upper())
+    if canonical in REGIMES or _PRIVATE_REGIME.match(canonical):
+        return canonical
+    raise InputError(file, f"unknown regime {value!r} (expected one of {', '.join(REGIMES)}, or X-NAME for "
+                           "an organisation's own)", pointer)
 
 
 def decision(value: Any, file: str, pointer: str) -> str:
@@ -83,10 +127,15 @@ _RUN_STATUS = {"complete": "completed", "completed": "completed", "finished": "c
                "aborted": "killed", "running": "running", "start": "running", "scheduled": "scheduled"}
 
 
-def run_status(value: Any) -> str:
-    """MLflow says FINISHED, OpenLineage COMPLETE: one word for each state of a run."""
+RUN_STATUSES = ("completed", "failed", "killed", "running", "scheduled")
+
+
+def run_status(value: Any, file: str = "<input>", pointer: str | None = None) -> str:
+    """MLflow says FINISHED, OpenLineage COMPLETE: one word for each state of a run (closed)."""
     text = str(value).strip().lower()
-    return _RUN_STATUS.get(text, text)
+    if text not in _RUN_STATUS:
+        raise InputError(file, f"unknown run status {value!r} (expected one of {', '.join(RUN_STATUSES)})", pointer)
+    return _RUN_STATUS[text]
 
 
 def role(value: Any) -> str:

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ..controls import check_rule_controls
+from ..controls import check_rule_controls, in_force_keys
 from ..document import validate_document
 from ..document.digest import document_digest
 from ..engines import make_engine
@@ -52,10 +52,11 @@ class Evaluator:
             info["cross_check"] = self.second.version()
         return info
 
-    def rego_findings(self, document: dict, as_of: dict) -> list[tuple[RuleMeta, dict]]:
+    def rego_findings(self, document: dict, as_of: dict, context: dict | None = None) -> list[tuple[RuleMeta, dict]]:
         if self.engine is None:
             return []
-        input_ = {"document": document, "as_of": as_of, "params": self.params}
+        input_ = {"document": document, "as_of": as_of, "params": self.params,
+                  "context": context if context is not None else evaluation_context(document, as_of)}
         found = self._collect(self.engine.evaluate(input_), document)
         if self.second is not None:
             other = self._collect(self.second.evaluate(input_), document)
@@ -86,13 +87,15 @@ class Evaluator:
         return out
 
     def run(self, document: dict, as_of: dict, waivers: Sequence[dict] = (), validated: bool = False,
-            digest: bool = True) -> dict[str, Any]:
+            digest: bool = True, audit_log: bool = False) -> dict[str, Any]:
         """Findings for one document. ``validated``: the caller got it from :func:`mlgov.normalize`,
         which already checked it against the schema (validation is most of the cost otherwise).
-        ``digest=False`` leaves ``document_digest`` out (None) for bulk audits that do not sign it."""
+        ``digest=False`` leaves ``document_digest`` out (None) for bulk audits that do not sign it.
+        ``audit_log``: this run's decision is recorded in mlgov's audit log (21 CFR 11.10(e))."""
         if not validated:
             validate_document(document, document.get("document_id", "<document>"))
-        raw = self.rego_findings(document, as_of) + self.yaml_findings(document, as_of)
+        context = evaluation_context(document, as_of, audit_log)
+        raw = self.rego_findings(document, as_of, context) + self.yaml_findings(document, as_of)
         findings = [_record(meta, f, document) for meta, f in raw]
         findings.sort(key=lambda f: (-severity_rank(f["severity"]), f["rule"], f["subject"], f["message"]))
         waiver_report = apply_waivers(findings, list(waivers), document, as_of)
@@ -110,6 +113,14 @@ class Evaluator:
             "summary": {"total": len(findings), "waived": len(findings) - len(open_),
                         "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES}},
         }
+
+
+def evaluation_context(document: dict, as_of: dict, audit_log: bool = False) -> dict[str, Any]:
+    """Facts about this evaluation that are not in the document: whether its decision is
+    recorded in the audit log, and which controls are in force for the model on ``as_of``."""
+    model = document.get("model", {})
+    return {"audit_log": {"recorded": audit_log},
+            "controls_in_force": in_force_keys(model.get("regulatory_scope", []), as_of, model.get("high_risk_basis"))}
 
 
 def evaluate(document: dict, packs: Sequence[Pack], as_of: dict, engine: str = "regorus",

@@ -19,7 +19,7 @@ from ..signing import dsse
 from ..signing.trust import TrustedKey
 from ..verdict.verify import verify
 
-STATUS_ORDER = ("violated", "waived", "satisfied", "not_assessed", "not_applicable")
+STATUS_ORDER = ("violated", "waived", "satisfied", "not_assessed", "not_in_force", "not_applicable")
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 
 
@@ -52,6 +52,17 @@ class ReportContext:
             for control in finding["controls"]:
                 grouped[control].append(finding)
         return dict(grouped)
+
+    def catalog_lines(self) -> list[str]:
+        """The catalog versions that applied on the evaluation date (verdicts before catalogs were
+        effective-dated carry none), and rules whose controls were all out of force."""
+        applied = self.predicate.get("catalogs") or {}
+        lines = [f"{c['regime']}: {c['version']}, {c['state'].replace('_', ' ')} on {applied['as_of']} "
+                 f"(from {c['effective_from']}" + (f" until {c['effective_until']}" if c.get("effective_until") else "")
+                 + f"; {c['source']}, {c['url']})" for c in applied.get("catalogs", [])]
+        lines += [f"{r['rule']} maps only to controls not in force on {applied['as_of']}: {', '.join(r['controls'])}"
+                  for r in applied.get("rules_not_in_force", [])]
+        return lines
 
     def status_counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}

@@ -19,7 +19,7 @@ th{background:#f4f4f4}code{font-size:.85em;word-break:break-all}.banner{padding:
 margin:1rem 0;font-size:1.05rem}.pass{background:#e6f4ea;border:2px solid #2e7d32}.fail{background:#fdecea;
 border:2px solid #c62828}.verdict{font-size:1.5rem;font-weight:700}.muted{color:#666;font-size:.85rem}
 .s-violated{background:#fdecea;color:#b71c1c;font-weight:600}.s-waived{background:#fff4e5;color:#8a5300}
-.s-satisfied{background:#e6f4ea;color:#1b5e20}.s-not_assessed{background:#f4f4f4;color:#555}
+.s-satisfied{background:#e6f4ea;color:#1b5e20}.s-not_assessed{background:#f4f4f4;color:#555}.s-not_in_force{background:#f4f4f4;color:#777}
 .s-not_applicable{color:#999}.sev-critical,.sev-high{color:#b71c1c;font-weight:600}.sev-medium{color:#8a5300}
 .warn{color:#b71c1c;font-weight:600}@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}
 table{page-break-inside:auto}tr{page-break-inside:avoid}}
@@ -73,6 +73,9 @@ def _controls(ctx: ReportContext) -> str:
         rows.append(f"<tr class='regime-row'><td><a href='#regime-{e(regime)}'>{e(regime)}</a></td>"
                     + "".join(f"<td>{c[s]}</td>" for s in STATUS_ORDER) + "</tr>")
     rows.append("</table>")
+    if ctx.catalog_lines():
+        rows.append("<h3>Catalogs applied</h3><ul id='catalogs'>"
+                    + "".join(f"<li>{e(line)}</li>" for line in ctx.catalog_lines()) + "</ul>")
     for regime, controls in ctx.predicate["controls"].items():
         rows.append(f"<h3 id='regime-{e(regime)}'>{e(regime)}</h3><table><tr><th>control</th><th>citation</th>"
                     "<th>status</th><th>rules</th><th>findings</th></tr>")

@@ -21,6 +21,8 @@ def render(ctx: ReportContext) -> str:
               + " |", "|---" * (len(STATUS_ORDER) + 1) + "|"]
     for regime, counts in ctx.status_counts().items():
         lines.append(f"| {regime} | " + " | ".join(str(counts[s]) for s in STATUS_ORDER) + " |")
+    if ctx.catalog_lines():
+        lines += ["", "Catalogs applied:", ""] + [f"- {_cell(line)}" for line in ctx.catalog_lines()]
     grouped = ctx.findings_by_control()
     lines += ["", "## Findings by control", ""]
     if not grouped:

@@ -51,7 +51,7 @@ def render(ctx: ReportContext) -> str:
     findings, assessed = [], []
     for regime, controls in p["controls"].items():
         for cid, entry in controls.items():
-            if entry["status"] in ("not_applicable", "not_assessed"):
+            if entry["status"] in ("not_applicable", "not_assessed", "not_in_force"):
                 continue
             key = f"{regime}:{cid}"
             control_id = _token(f"{regime}-{cid}")
@@ -78,10 +78,14 @@ def render(ctx: ReportContext) -> str:
         result["observations"] = observations
     if findings:
         result["findings"] = findings
+    catalogs = [{"name": "catalog", "ns": "https://mlgov.dev/ns/oscal", "value": f"{c['regime']}: {c['version']}",
+                 "remarks": f"{c['state'].replace('_', ' ')} on the evaluation date; {c['source']}, {c['url']}"}
+                for c in (p.get("catalogs") or {}).get("catalogs", [])]
     doc = {"assessment-results": {
         "uuid": uid("assessment-results"),
         "metadata": {"title": f"mlgov assessment results: {p['input']['document_id']}",
-                     "last-modified": p["timeVerified"], "version": __version__, "oscal-version": OSCAL_VERSION},
+                     "last-modified": p["timeVerified"], "version": __version__, "oscal-version": OSCAL_VERSION,
+                     **({"props": catalogs} if catalogs else {})},
         "import-ap": {"href": f"mlgov:packs:sha256:{p['policy']['digest']['sha256']}"},
         "results": [result]}}
     return json.dumps(doc, indent=2) + "\n"

@@ -16,6 +16,7 @@ from ..document.schema import validate
 from ..errors import InputError
 from ..safeio import sha256_file
 from . import common
+from .bundle_governance import governance_facts
 from .interface import PRIMARY_MODEL, Loaded, add_edge, ptr
 from .loader import load
 
@@ -187,6 +188,7 @@ def manifest_facts(m: dict[str, Any], file: str) -> FactList:
     for name, url in docs.get("links", {}).items():
         f.add(("documentation", "links", name), url, ptr("documentation", "links", name))
     _retention(f, m.get("retention", {}), file)
+    governance_facts(f, m, file)
     for i, edge in enumerate(m.get("lineage", [])):
         at = ptr("lineage", i)
         add_edge(f, _node(edge["from"], file, f"{at}/from"), edge["type"], _node(edge["to"], file, f"{at}/to"), at)
@@ -247,7 +249,7 @@ def _training(f: FactList, run: dict, at: str, file: str) -> set[str]:
     for field in ("name", "code_repo", "code_commit", "entry_point"):
         f.add((*base, field), _str(run.get(field)), f"{at}/{field}")
     if run.get("status"):
-        f.add((*base, "status"), vocab.run_status(run["status"]), f"{at}/status")
+        f.add((*base, "status"), vocab.run_status(run["status"], file, f"{at}/status"), f"{at}/status")
     for k, v in run.get("parameters", {}).items():
         f.add((*base, "parameters", str(k)), v, f"{at}/parameters/{k}")
     for k, v in run.get("seeds", {}).items():

@@ -146,6 +146,8 @@ class SPDX3(Source):
         sensitive = str(el.get("dataset_hasSensitivePersonalInformation", "")).lower()
         if sensitive in ("yes", "no"):
             f.add((*base, "personal_data"), sensitive == "yes", f"{at}/dataset_hasSensitivePersonalInformation")
+            # the property names *sensitive* personal information: it also answers sensitive_data
+            f.add((*base, "sensitive_data"), sensitive == "yes", f"{at}/dataset_hasSensitivePersonalInformation")
         size = el.get("dataset_datasetSize")
         f.add((*base, "extra", "size"), size if isinstance(size, int) else None, f"{at}/dataset_datasetSize")
         f.add((*base, "extra", "known_bias"), common.text(el.get("dataset_knownBias")), f"{at}/dataset_knownBias")

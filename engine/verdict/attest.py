@@ -10,7 +10,7 @@ from typing import Any
 import rfc8785
 
 from .. import __version__
-from ..controls import roll_up
+from ..controls import applied, roll_up
 from ..errors import MlgovError
 from ..packs.model import Pack, severity_rank
 from . import PREDICATE_TYPE, VERIFIER_ID
@@ -50,6 +50,8 @@ def statement(document: dict[str, Any], result: dict[str, Any], packs: list[Pack
     decision = decide(result, fail_on)
     as_of = result["as_of"]
     start = datetime.fromtimestamp(as_of["epoch_s"], tz=UTC)
+    model = document.get("model", {})
+    scope, basis = model.get("regulatory_scope", []), model.get("high_risk_basis")
     predicate = {
         "verifier": {"id": VERIFIER_ID, "version": {"mlgov": __version__, "engine": result["engine"]["version"]}},
         "timeVerified": as_of["utc"],
@@ -68,7 +70,8 @@ def statement(document: dict[str, Any], result: dict[str, Any], packs: list[Pack
         "findings": result["findings"],
         "waivers": result["waivers"],
         "summary": result["summary"],
-        "controls": roll_up(packs, result["findings"], document.get("model", {}).get("regulatory_scope", [])),
+        "controls": roll_up(packs, result["findings"], scope, as_of, basis),
+        "catalogs": applied(scope, as_of, basis, packs),
     }
     return {"_type": STATEMENT_TYPE, "subject": subjects(document), "predicateType": PREDICATE_TYPE,
             "predicate": predicate}

@@ -53,10 +53,12 @@ def blocking(predicate: dict[str, Any]) -> list[dict[str, Any]]:
 def gate(inputs: Sequence[str | Path], signer: Signer, as_of: dict, packs: Sequence[Path] = (),
          fail_on: str = "high", waivers: Sequence[dict] = (), engine: str = "regorus",
          cross_check: str | None = None, opa_url: str | None = None, params: dict | None = None,
-         validity_days: int = 90) -> GateResult:
+         validity_days: int = 90, audit_log: bool = False) -> GateResult:
+    """``audit_log``: the caller records this decision in the audit log (rules for 21 CFR 11.10(e) read it)."""
     loaded = load_packs(list(packs) or builtin_packs())
     document = normalize(list(inputs))
-    result = Evaluator(loaded, engine, cross_check, opa_url, params).run(document, as_of, waivers, validated=True)
+    result = Evaluator(loaded, engine, cross_check, opa_url, params).run(document, as_of, waivers, validated=True,
+                                                                         audit_log=audit_log)
     stmt = statement(document, result, loaded, fail_on, validity_days)
     envelope = dsse.sign(payload_bytes(stmt), dsse.IN_TOTO_PAYLOAD_TYPE, signer)
     return GateResult(stmt["predicate"]["decision"]["result"] == "pass", envelope, stmt, document, signer.keyid)

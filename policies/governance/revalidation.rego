@@ -1,0 +1,98 @@
+# METADATA
+# title: The model is re-reviewed as its materiality requires and when a trigger occurs
+# description: >-
+#   SR 26-2 replaces a de-facto annual validation cycle with re-review at a frequency set by
+#   materiality and on explicit triggers. A model in scope needs a validation (an approval by a
+#   validator role) no older than revalidation_days for its materiality, and a new one after a
+#   trigger: retraining after the last validation, or monitoring evidence outside its threshold
+#   observed after it.
+# custom:
+#   id: GOV-012
+#   severity: high
+#   controls:
+#     - SR-26-2:revalidation
+package mlgov.rules.governance.revalidation
+
+import data.mlgov.lib.governance as lib
+import rego.v1
+
+applies if {
+	lib.in_force("SR-26-2:revalidation")
+	lib.model.materiality
+}
+
+validations := [a.timestamp.epoch_s |
+	some a in object.get(input.document, "approvals", [])
+	a.role in lib.params.validator_roles
+	a.decision in ["approved", "conditional"]
+	a.timestamp.epoch_s <= lib.now
+]
+
+last := max(validations) if count(validations) > 0
+
+limit := lib.params.revalidation_days[lib.model.materiality]
+
+findings := array.concat(array.concat(none, overdue), array.concat(retrained, breached))
+
+none := [f |
+	applies
+	count(validations) == 0
+	f := {
+		"message": concat("", ["model ", lib.name, " (materiality ", lib.model.materiality, ") has no validation on record"]),
+		"evidence": ["/approvals"],
+	}
+]
+
+overdue := [f |
+	applies
+	lib.now - last > limit * lib.day
+	f := {
+		"message": concat("", ["the last validation of ", lib.name, " is older than the ", format_int(limit, 10), " days its materiality (", lib.model.materiality, ") allows"]),
+		"evidence": ["/approvals"],
+	}
+]
+
+retrained := [f |
+	applies
+	some i
+	run := input.document.training_runs[i]
+	run.ended.epoch_s > last
+	run.ended.epoch_s <= lib.now
+	f := {
+		"message": concat("", ["re-review triggered: training run ", run.id, " ended ", run.ended.utc, ", after the last validation"]),
+		"evidence": [concat("", ["/training_runs/", format_int(i, 10)])],
+	}
+]
+
+outside(e) if {
+	e.operator == ">="
+	e.value < e.threshold
+}
+
+outside(e) if {
+	e.operator == ">"
+	e.value <= e.threshold
+}
+
+outside(e) if {
+	e.operator == "<="
+	e.value > e.threshold
+}
+
+outside(e) if {
+	e.operator == "<"
+	e.value >= e.threshold
+}
+
+breached := [f |
+	applies
+	some i
+	e := input.document.monitoring.evidence[i]
+	e.observed.epoch_s > last
+	e.observed.epoch_s <= lib.now
+	outside(e)
+	f := {
+		"message": concat("", ["re-review triggered: monitoring metric ", object.get(e, "metric", e.id), " was outside its threshold on ", e.observed.utc, ", after the last validation"]),
+		"evidence": [concat("", ["/monitoring/evidence/", format_int(i, 10)])],
+	}
+]
