@@ -76,7 +76,8 @@ def test_gate_runs_are_recorded_and_the_log_verifies(cli, logged):
     result = verify(cli, logged)
     assert result.exit_code == 0, result.stdout
     assert result.json() == {"verified": True, "entries": 3, "checkpoints_verified": 3,
-                             "entries_after_last_checkpoint": 0, "problems": []}
+                             "witnessed_checkpoints_verified": 0, "entries_after_last_checkpoint": 0,
+                             "problems": [], "problems_not_listed": 0}
     entries = cli("log", "query", "--log", logged["db"], "--json").json()
     assert [(e["seq"], e["kind"], e["decision"]) for e in entries] == [(1, "gate", "pass"), (2, "gate", "fail"),
                                                                        (3, "gate", "pass")]
@@ -97,6 +98,9 @@ def test_query_filters(cli, logged):
     assert seqs("--kind", "waiver") == []
     assert seqs("--since", "2000-01-01", "--limit", "2") == [2, 3]
     assert seqs("--until", "2000-01-01") == []
+    assert seqs("--limit", "2") == [2, 3]  # unfiltered: only the newest rows are read
+    shown = cli("log", "show", "--log", logged["db"], "--limit", "5", "--json").json()
+    assert [e["seq"] for e in shown] == [1, 2, 3]
 
 
 def test_a_changed_entry_is_detected(cli, logged):
@@ -110,12 +114,12 @@ def test_a_changed_entry_is_detected(cli, logged):
     db.commit()
     db.close()
     found = problems(verify(cli, logged))
-    assert "entries 1..2 no longer hash to the signed checkpoint's root" in found[0]
+    assert any("entries 1..2 no longer hash to the signed checkpoint's root" in p for p in found)
 
 
 def test_an_edited_column_is_detected(cli, logged):
     sql(logged, "UPDATE entries SET decision = 'pass' WHERE seq = 2")
-    assert problems(verify(cli, logged)) == ["entry 2: indexed columns differ from the entry (edited)"]
+    assert problems(verify(cli, logged)) == ["entry 2: column decision differs from the entry (edited)"]
 
 
 def test_a_deleted_entry_is_detected(cli, logged):
@@ -148,7 +152,7 @@ def test_truncation_that_also_removes_checkpoints_is_caught_by_a_saved_checkpoin
     sql(logged, "DELETE FROM checkpoints WHERE size = 3")
     assert verify(cli, logged).exit_code == 0  # locally consistent...
     found = problems(verify(cli, logged, "--trusted-checkpoint", saved))
-    assert found == ["log truncated: the checkpoint you trust covers 3 entries, only 2 remain"]
+    assert found == ["log truncated or rolled back: the checkpoint you trust covers 3 entries, only 2 remain"]
 
 
 def test_checkpoints_need_a_trusted_key(cli, logged):
@@ -257,3 +261,144 @@ def _key(tmp_path):
     private, public = write_keypair(generate(), tmp_path, "logkey", None, force=True)
     assert load_public(public)
     return load_signer(private)
+
+
+def test_parallel_scan_finds_what_the_serial_one_finds(tmp_path, monkeypatch):
+    """Large logs are hashed and checked in worker processes: same problems, same roots."""
+    from mlgov.auditlog import scan
+
+    log = AuditLog.open(tmp_path / "p.db")
+    for i in range(40):
+        log.append("gate", [{"name": f"m{i}"}], "pass")
+    key = _key(tmp_path)
+    log.checkpoint(key)
+    db = sqlite3.connect(tmp_path / "p.db")
+    db.execute("DELETE FROM entries WHERE seq = 17")
+    db.execute("UPDATE entries SET subjects = '[\"x\"]' WHERE seq = 30")
+    db.execute("UPDATE nodes SET hash = zeroblob(32) WHERE tree_size = 32 AND level = 5")
+    db.commit()
+    db.close()
+    serial = log.verify([TrustedKey("k", key.public)])
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(scan, "CHUNK", 7)
+    parallel = log.verify([TrustedKey("k", key.public)])
+    assert parallel.problems == serial.problems
+    assert "entries 17..17 are missing (deleted?)" in serial.problems
+    assert "entry 30: column subjects differs from the entry (edited)" in serial.problems
+    assert ("stored subtree hash (32, level 5) differs from the entries' (proofs from it would be wrong)"
+            in serial.problems)
+
+
+def test_witness_publishes_to_a_git_repository_and_refuses_a_rolled_back_log(cli, logged, tmp_path):
+    witness = tmp_path / "witness-repo"
+    witness.mkdir()
+    subprocess.run(["git", "init", "-q", str(witness)], check=True)
+    older = tmp_path / "older.db"
+    with sqlite3.connect(logged["db"]) as src, sqlite3.connect(older) as dst:
+        src.backup(dst)  # a copy of the 3-entry log, as an attacker would keep
+    first = cli("log", "witness", "--log", logged["db"], "--key", logged["pub"], "--to", witness)
+    assert first.exit_code == 0 and first.stdout.startswith("witnessed: 3 entries"), first.stderr
+    result = cli("gate", BUNDLES / "credit-risk-pd", "--key", logged["key"], "--as-of", "2026-11-24",
+                 "--packs", DOC_PACK, "--log", logged["db"], "--out", tmp_path / "v4.json")
+    assert result.exit_code in (0, 1)
+    assert cli("log", "witness", "--log", logged["db"], "--key", logged["pub"], "--to", witness).exit_code == 0
+    log = subprocess.run(["git", "-C", str(witness), "log", "--format=%s"], capture_output=True, text=True).stdout
+    assert log.count("checkpoint mlgov/") == 2
+    notes = sorted(p.name for p in witness.glob("*/checkpoints/*"))
+    assert notes == ["3", "4"]
+    with sqlite3.connect(older) as src, sqlite3.connect(logged["db"]) as dst:
+        src.backup(dst)  # roll back: restore the older copy over the log
+    refused = cli("log", "witness", "--log", logged["db"], "--key", logged["pub"], "--to", witness)
+    assert refused.exit_code == 1 and "rolled back" in error_line(refused), refused.stderr
+    assert sorted(p.name for p in witness.glob("*/checkpoints/*")) == ["3", "4"]  # nothing published over
+    assert verify(cli, logged).exit_code == 0  # the older copy is internally consistent...
+    found = problems(verify(cli, logged, "--witness", witness))
+    assert found == ["log truncated or rolled back: witnessed checkpoint "
+                     f"{next(witness.glob('*/checkpoints/4'))} covers 4 entries, only 3 remain"]
+
+
+def test_verify_against_a_witness_that_never_saw_the_log_fails(cli, logged, tmp_path):
+    empty = tmp_path / "empty-witness"
+    empty.mkdir()
+    found = problems(verify(cli, logged, "--witness", empty))
+    assert len(found) == 1 and "was ever witnessed there" in found[0]
+
+
+def test_saved_note_checkpoint_is_a_trusted_checkpoint(cli, logged):
+    saved = logged["dir"] / "head.note"
+    assert cli("log", "checkpoint", "--log", logged["db"], "--key", logged["key"], "--note", saved).exit_code == 0
+    assert saved.read_text().split("\n")[1] == "3"
+    assert verify(cli, logged, "--trusted-checkpoint", saved).exit_code == 0
+    sql(logged, "DELETE FROM entries WHERE seq = 3")
+    sql(logged, "DELETE FROM checkpoints WHERE size = 3")
+    assert verify(cli, logged).exit_code == 0
+    assert problems(verify(cli, logged, "--trusted-checkpoint", saved)) == [
+        "log truncated or rolled back: the checkpoint you trust covers 3 entries, only 2 remain"]
+
+
+def test_proofs_from_stored_subtrees_equal_proofs_from_all_leaves(tmp_path):
+    """Stored subtrees (16 leaves and more) plus recomputed small ones give the RFC 6962 proofs."""
+    log = AuditLog.open(tmp_path / "t.db")
+    leaves = []
+    for n in range(1, 70):
+        log.append("gate", [{"name": f"m{n}"}], "pass")
+        leaves.append(merkle.leaf_hash(log.store.entry(n).body))
+        assert log.store.root(n) == merkle.root(leaves)
+        mth = log.store.mth()
+        for i in {0, n // 3, n // 2, n - 1}:
+            assert merkle.inclusion_path(i, n, mth) == merkle.inclusion_proof(leaves, i)
+        for m in {1, n // 2 or 1, n}:
+            assert merkle.consistency_path(m, n, mth) == merkle.consistency_proof(leaves, m)
+    stored = [(size, level) for size, level, _ in log.store.nodes()]
+    assert stored == [(16, 4), (32, 4), (32, 5), (48, 4), (64, 4), (64, 5), (64, 6)]
+
+
+V1_SCHEMA = """
+CREATE TABLE entries (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, kind TEXT NOT NULL, decision TEXT,
+    subjects TEXT NOT NULL, body BLOB NOT NULL, leaf BLOB NOT NULL);
+CREATE INDEX entries_kind ON entries(kind);
+CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, envelope TEXT NOT NULL);
+"""
+
+
+def test_a_log_from_the_previous_schema_is_refused_then_migrated(cli, tmp_path):
+    """Schema 1 (mlgov before issue 15): rows and DSSE checkpoints as that version wrote them."""
+    import rfc8785
+
+    from mlgov.auditlog.log import CHECKPOINT_TYPE
+    from mlgov.signing import dsse
+
+    signer = _key(tmp_path)
+    db_path = tmp_path / "old.db"
+    db = sqlite3.connect(db_path)
+    db.executescript(V1_SCHEMA)
+    acc = merkle.Accumulator()
+    for seq in range(1, 21):
+        entry = {"seq": seq, "time": "2026-11-01T00:00:00.000000Z", "kind": "gate",
+                 "subjects": [{"name": f"m{seq}"}], "decision": "pass", "packs": [], "actor": {"user": "u"}}
+        body = rfc8785.dumps(entry)
+        db.execute("INSERT INTO entries VALUES (?,?,?,?,?,?,?)",
+                   (seq, entry["time"], "gate", "pass", json.dumps([f"m{seq}"]), body, merkle.leaf_hash(body)))
+        acc.add(merkle.leaf_hash(body))
+        if seq % 10 == 0:
+            head = {"origin": "mlgov-audit-log:old.db", "size": seq, "root_hash": acc.root().hex(),
+                    "time": entry["time"]}
+            db.execute("INSERT INTO checkpoints VALUES (?,?,?)",
+                       (seq, acc.root(), json.dumps(dsse.sign(rfc8785.dumps(head), CHECKPOINT_TYPE, signer))))
+    db.commit()
+    db.close()
+    key = tmp_path / "logkey.pem"
+    pub = tmp_path / "logkey.pub.pem"
+    from mlgov.auditlog.store import LogStoreError
+
+    with pytest.raises(LogStoreError, match="refusing to append: table 'checkpoints' was not created by mlgov"):
+        AuditLog.open(db_path).append("gate", [], "pass")
+    found = problems(cli("log", "verify", "--log", db_path, "--key", pub, "--json"))
+    assert "schema: table 'meta' is missing" in found
+    done = cli("log", "migrate", "--log", db_path, "--key", key)
+    assert done.exit_code == 0 and done.stdout.startswith("migrated 20 entries and 2 checkpoints"), done.stderr
+    assert cli("log", "verify", "--log", db_path, "--key", pub).exit_code == 0
+    log = AuditLog.open(db_path)
+    assert log.origin == "mlgov-audit-log:old.db" and log.store.last_checkpoint().note.startswith(log.origin)
+    log.append("gate", [{"name": "new"}], "pass")  # the gate appends again
+    assert (tmp_path / "old.db.v1").is_file()

@@ -5,6 +5,7 @@ an edited, deleted, reordered or truncated log is detected, however the SQLite f
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import socket
@@ -20,8 +21,8 @@ from ..errors import MlgovError
 from ..signing import dsse
 from ..signing.keys import Signer
 from ..signing.trust import TrustedKey
-from . import merkle
-from .store import LogStore, SQLiteStore
+from . import merkle, note, scan
+from .store import LogStore, LogStoreError, SQLiteStore, StoredCheckpoint
 
 CHECKPOINT_TYPE = "application/vnd.mlgov.checkpoint+json"
 ENV_VAR = "MLGOV_LOG"
@@ -42,33 +43,59 @@ def actor() -> dict[str, str]:
     return facts
 
 
+MAX_PROBLEMS = 200
+
+
 @dataclass
 class LogCheck:
     size: int = 0
     checkpoints: int = 0
     uncovered: int = 0
+    witnessed: int = 0
     problems: list[str] = field(default_factory=list)
+    more: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    def fail(self, problem: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.more += 1
+
     def as_dict(self) -> dict[str, Any]:
         return {"verified": self.ok, "entries": self.size, "checkpoints_verified": self.checkpoints,
-                "entries_after_last_checkpoint": self.uncovered, "problems": self.problems}
+                "witnessed_checkpoints_verified": self.witnessed,
+                "entries_after_last_checkpoint": self.uncovered, "problems": self.problems,
+                "problems_not_listed": self.more}
+
+
+def is_url(where: str | Path) -> bool:
+    return str(where).startswith(("postgresql://", "postgres://"))
+
+
+def open_store(where: str | Path) -> LogStore:
+    text = str(where)
+    if is_url(text):
+        from .pgstore import PostgresStore
+
+        return PostgresStore(text)
+    return SQLiteStore(Path(text))
 
 
 class AuditLog:
-    def __init__(self, store: LogStore, origin: str) -> None:
+    def __init__(self, store: LogStore) -> None:
         self.store = store
-        self.origin = origin
+        self.origin = store.meta("origin") or "unknown"
 
     @classmethod
-    def open(cls, path: str | Path | None) -> AuditLog:
-        where = path or os.environ.get(ENV_VAR)
+    def open(cls, where: str | Path | None) -> AuditLog:
+        where = where or os.environ.get(ENV_VAR)
         if not where:
             raise MlgovError(f"no audit log given: use --log PATH or set {ENV_VAR}")
-        return cls(SQLiteStore(Path(where)), origin=f"mlgov-audit-log:{Path(where).name}")
+        return cls(open_store(where))
 
     # -- writing ---------------------------------------------------------------------------
     def append(self, kind: str, subjects: Sequence[dict], decision: str | None = None,
@@ -81,126 +108,195 @@ class AuditLog:
                 entry["verdict_digest"] = {"sha256": _sha256(rfc8785.dumps(verdict))}
             if details:
                 entry["details"] = details
-            columns = {"time": entry["time"], "kind": kind, "decision": decision,
-                       "subjects": json.dumps([s.get("name") for s in subjects])}
-            return rfc8785.dumps(entry), columns
+            return rfc8785.dumps(entry), index_columns(entry)
 
         return self.store.append(build)
 
     def checkpoint(self, signer: Signer) -> dict[str, Any]:
-        """Sign the current tree head and store it; returns the DSSE envelope."""
-        leaves = [merkle.leaf_hash(e.body) for e in self.store.entries()]  # from the bytes, like verify
-        root = merkle.root(leaves)
-        head = {"origin": self.origin, "size": len(leaves), "root_hash": root.hex(), "time": now_utc()}
+        """Sign the current tree head (DSSE envelope and C2SP signed note) and store both.
+
+        Refuses, as a transparency log must, to sign a head that does not extend the last
+        checkpoint, to sign entries whose stored leaf is not their bytes' hash, and to sign
+        anything while the store holds objects mlgov did not create."""
+        store = self.store
+        foreign = store.foreign_objects()
+        if foreign:
+            raise LogStoreError(f"{store.where}: refusing to sign a checkpoint: {foreign[0]}")
+        size = store.size()
+        if size == 0:
+            raise MlgovError(f"{store.where}: the log is empty: nothing to sign")
+        last = store.last_checkpoint()
+        if last is not None and (last.size > size or store.root(last.size) != last.root):
+            raise LogStoreError(f"{store.where}: refusing to sign a checkpoint: the log no longer extends its "
+                                f"checkpoint at size {last.size} (run `mlgov log verify`)")
+        for stored in store.entries(start=last.size + 1 if last else None):
+            if stored.seq > size:
+                break
+            if merkle.leaf_hash(stored.body) != stored.leaf:
+                raise LogStoreError(f"{store.where}: refusing to sign a checkpoint: entry {stored.seq} does not "
+                                    "hash to its stored leaf (run `mlgov log verify`)")
+        root = store.root(size)
+        head = {"origin": self.origin, "size": size, "root_hash": root.hex(), "time": now_utc()}
         envelope = dsse.sign(rfc8785.dumps(head), CHECKPOINT_TYPE, signer)
-        self.store.add_checkpoint(len(leaves), root, json.dumps(envelope))
+        signed_note = note.sign_checkpoint(note.Checkpoint(self.origin, size, root), signer)
+        store.add_checkpoint(size, root, json.dumps(envelope), signed_note)
         return envelope
 
     # -- reading ---------------------------------------------------------------------------
-    def entries(self) -> Iterator[dict[str, Any]]:
-        for stored in self.store.entries():
+    def entries(self, start: int = 1) -> Iterator[dict[str, Any]]:
+        for stored in self.store.entries(start=max(start, 1)):
             yield json.loads(stored.body)
 
-    def verify(self, keys: Sequence[TrustedKey], trusted: dict | None = None) -> LogCheck:
+    def verify(self, keys: Sequence[TrustedKey], trusted: dict | str | None = None,
+               witnessed: Sequence[tuple[str, str]] = (), allow_unsigned_tail: bool = False) -> LogCheck:
+        """Everything the store holds, recomputed: its schema, every row and column against the
+        entry bytes, every stored subtree, every checkpoint (both signatures), checkpoints the
+        caller saved or a witness published, and entries no checkpoint signs."""
         check = LogCheck()
-        checkpoints = {c.size: c for c in self.store.checkpoints()}
-        roots: dict[int, bytes] = {}
-        acc = merkle.Accumulator()
-        expected = 1
-        for stored in self.store.entries():
-            if stored.seq != expected:
-                check.problems.append(f"entries {expected}..{stored.seq - 1} are missing (deleted?)")
-                expected = stored.seq
-            self._check_entry(stored, check)
-            acc.add(merkle.leaf_hash(stored.body))  # recomputed, never the stored leaf column
-            if acc.size in checkpoints:
-                roots[acc.size] = acc.root()
-            expected += 1
-        check.size = acc.size
-        for size, cp in sorted(checkpoints.items()):
-            head = signed_head(cp.envelope, keys, check, f"checkpoint at size {size}")
-            if head is None:
-                continue
-            if head["size"] != size or head["root_hash"] != cp.root.hex():
-                check.problems.append(f"checkpoint at size {size}: stored size or root differ from what was signed")
-            elif size > acc.size:
-                check.problems.append(f"log truncated: a signed checkpoint covers {size} entries, "
-                                      f"only {acc.size} remain")
-            elif roots.get(size) != cp.root:
-                check.problems.append(f"entries 1..{size} no longer hash to the signed checkpoint's root "
-                                      "(an entry was changed, removed or reordered)")
-            else:
+        store = self.store
+        schema = store.foreign_objects()
+        for problem in schema:
+            check.fail(f"schema: {problem}")
+        if any(p.endswith(" is missing") and p.startswith("table ") for p in schema):
+            check.fail("mlgov's tables are incomplete: nothing more can be checked (a log from an earlier mlgov? "
+                       "`mlgov log migrate`)")
+            return check
+        if store.meta("origin") is None:
+            check.fail("schema: the log has no origin (meta table emptied?)")
+        publics = [k.key if isinstance(k, TrustedKey) else k for k in keys]
+        outside = _outside_heads(trusted, witnessed, publics, self.origin, check)
+        checkpoints = store.checkpoints()
+        wanted = {c.size for c in checkpoints} | {size for _, size, _ in outside}
+        scanned = scan.scan(store, store.location)
+        for problem in scanned.problems:
+            check.fail(problem)
+        total = len(scanned.leaves)
+        roots = {s: scanned.root(s) for s in wanted if 0 < s <= total}
+        check.size = total
+        covered = 0
+        for cp in checkpoints:
+            if self._check_checkpoint(cp, publics, roots, total, check):
                 check.checkpoints += 1
-        covered = max((s for s in checkpoints if s <= acc.size), default=0)
-        check.uncovered = acc.size - covered
-        if trusted is not None:
-            self._check_trusted(trusted, keys, check)
+                covered = max(covered, cp.size)
+        for what, size, root in outside:
+            if size > total:
+                check.fail(f"log truncated or rolled back: {what} covers {size} entries, only {total} remain")
+            elif roots.get(size, merkle.EMPTY_ROOT if size == 0 else None) != root:
+                check.fail(f"the log is not an extension of {what} (history rewritten or rolled back)")
+            elif what.startswith("witnessed"):
+                check.witnessed += 1
+        check.uncovered = total - covered
+        if total and not checkpoints:
+            check.fail(f"no signed checkpoint: none of the {total} entries is signed")
+        elif check.uncovered and not allow_unsigned_tail:
+            check.fail(f"entries {covered + 1}..{total} are after the last signed checkpoint: nothing signs them "
+                       "(forged, or a run stopped between append and checkpoint; --allow-unsigned-tail accepts)")
         return check
 
-    def _check_entry(self, stored: Any, check: LogCheck) -> None:
-        try:
-            body = json.loads(stored.body)
-        except ValueError:
-            check.problems.append(f"entry {stored.seq} is not JSON")
-            return
-        if body.get("seq") != stored.seq:
-            check.problems.append(f"row {stored.seq} holds entry {body.get('seq')} (reordered or altered)")
-        if merkle.leaf_hash(stored.body) != stored.leaf:
-            check.problems.append(f"entry {stored.seq} changed since it was appended (its leaf hash differs)")
-        if (body.get("kind"), body.get("decision"), body.get("time")) != (stored.kind, stored.decision, stored.time):
-            check.problems.append(f"entry {stored.seq}: indexed columns differ from the entry (edited)")
-
-    def _check_trusted(self, trusted: dict, keys: Sequence[TrustedKey], check: LogCheck) -> None:
-        head = signed_head(trusted, keys, check, "the checkpoint you trust")
+    def _check_checkpoint(self, cp: StoredCheckpoint, publics: Sequence[Any], roots: dict[int, bytes], size: int,
+                          check: LogCheck) -> bool:
+        where = f"checkpoint at size {cp.size}"
+        head = signed_head(cp.envelope, publics, check, where)
         if head is None:
-            return
-        size = head["size"]
-        leaves = [merkle.leaf_hash(e.body) for e in self.store.entries()]
-        if size > len(leaves):
-            check.problems.append(f"log truncated: the checkpoint you trust covers {size} entries, "
-                                  f"only {len(leaves)} remain")
-        elif merkle.root(leaves[:size]).hex() != head["root_hash"]:
-            check.problems.append("the log is not an extension of the checkpoint you trust (history rewritten)")
+            return False
+        if head.get("size") != cp.size or head.get("root_hash") != cp.root.hex() or head.get("origin") != self.origin:
+            check.fail(f"{where}: stored size, root or origin differ from what was signed")
+            return False
+        if cp.note is None:
+            check.fail(f"{where}: no signed note (C2SP checkpoint)")
+            return False
+        try:
+            signed = note.open_checkpoint(cp.note, publics, self.origin)
+        except note.NoteError as exc:
+            check.fail(f"{where}: signed note: {exc}")
+            return False
+        if (signed.size, signed.root) != (cp.size, cp.root):
+            check.fail(f"{where}: the signed note and the stored checkpoint disagree")
+            return False
+        if cp.size > size:
+            check.fail(f"log truncated: a signed checkpoint covers {cp.size} entries, only {size} remain")
+            return False
+        if roots.get(cp.size) != cp.root:
+            check.fail(f"entries 1..{cp.size} no longer hash to the signed checkpoint's root "
+                       "(an entry was changed, removed or reordered)")
+            return False
+        return True
 
     # -- proofs ----------------------------------------------------------------------------
-    def prove(self, seq: int) -> dict[str, Any]:
-        """An inclusion proof checkable with only itself and a trusted key."""
-        stored = {e.seq: e for e in self.store.entries()}
-        if seq not in stored:
-            raise MlgovError(f"no entry {seq} in the log (it has {len(stored)})")
-        covering = [c for c in self.store.checkpoints() if c.size >= seq]
-        if not covering:
+    def prove(self, seq: int, tree_size: int | None = None) -> dict[str, Any]:
+        """An inclusion proof checkable with only itself and a trusted key: O(log n) reads.
+        Against the signed checkpoint at ``tree_size``, or the first one covering the entry."""
+        stored = self.store.entry(seq)
+        if stored is None:
+            raise MlgovError(f"no entry {seq} in the log (it has {self.store.size()})")
+        cp = self.store.checkpoint_at_least(tree_size or seq)
+        if tree_size is not None and (cp is None or cp.size != tree_size or tree_size < seq):
+            raise MlgovError(f"no signed checkpoint of size {tree_size} covering entry {seq}")
+        if cp is None:
             raise MlgovError(f"entry {seq} is not covered by a signed checkpoint yet: run `mlgov log checkpoint`")
-        cp = covering[0]
-        leaves = [merkle.leaf_hash(stored[i].body) for i in range(1, cp.size + 1)]
-        return {"entry": json.loads(stored[seq].body), "leaf_data": base64.b64encode(stored[seq].body).decode(),
-                "leaf_index": seq - 1, "tree_size": cp.size,
-                "proof": [h.hex() for h in merkle.inclusion_proof(leaves, seq - 1)],
-                "checkpoint": json.loads(cp.envelope)}
+        proof = merkle.inclusion_path(seq - 1, cp.size, self.store.mth())
+        return {"entry": json.loads(stored.body), "leaf_data": base64.b64encode(stored.body).decode(),
+                "leaf_index": seq - 1, "tree_size": cp.size, "proof": [h.hex() for h in proof],
+                "checkpoint": json.loads(cp.envelope), "checkpoint_note": cp.note}
 
     def consistency(self, old_size: int, new_size: int) -> dict[str, Any]:
-        cps = {c.size: c for c in self.store.checkpoints()}
-        missing = [s for s in (old_size, new_size) if s not in cps]
-        if missing:
-            raise MlgovError(f"no signed checkpoint at size {missing[0]} (have: {', '.join(map(str, sorted(cps)))})")
-        leaves = [merkle.leaf_hash(e.body) for e in self.store.entries()][:new_size]
-        return {"old": json.loads(cps[old_size].envelope), "new": json.loads(cps[new_size].envelope),
-                "proof": [h.hex() for h in merkle.consistency_proof(leaves, old_size)]}
+        found = {s: self.store.checkpoint_at_least(s) for s in (old_size, new_size)}
+        for s, cp in found.items():
+            if cp is None or cp.size != s:
+                raise MlgovError(f"no signed checkpoint at size {s}")
+        proof = merkle.consistency_path(old_size, new_size, self.store.mth())
+        return {"old": json.loads(found[old_size].envelope), "new": json.loads(found[new_size].envelope),
+                "old_note": found[old_size].note, "new_note": found[new_size].note,
+                "proof": [h.hex() for h in proof]}
+
+    def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
+        return merkle.consistency_path(old_size, new_size, self.store.mth())
 
 
-def signed_head(envelope_text: str | dict, keys: Sequence[TrustedKey], check: LogCheck, what: str) -> dict | None:
+def index_columns(entry: dict[str, Any]) -> dict[str, str | None]:
+    """The indexed columns an entry's row must hold: verify recomputes them from the body."""
+    return {"time": entry.get("time"), "kind": entry.get("kind"), "decision": entry.get("decision"),
+            "subjects": scan.subjects_column(entry)}
+
+
+def _outside_heads(trusted: dict | str | None, witnessed: Sequence[tuple[str, str]], publics: Sequence[Any],
+                   origin: str, check: LogCheck) -> list[tuple[str, int, bytes]]:
+    """Signed tree heads kept outside the log: (description, size, root)."""
+    out = []
+    sources = ([("the checkpoint you trust", trusted)] if trusted is not None else []) + [
+        (f"witnessed checkpoint {label}", text) for label, text in witnessed]
+    for what, head in sources:
+        if isinstance(head, str):
+            try:
+                cp = note.open_checkpoint(head, publics, origin)
+            except note.NoteError as exc:
+                check.fail(f"{what}: {exc}")
+                continue
+            out.append((what, cp.size, cp.root))
+        else:
+            payload = signed_head(head, publics, check, what)
+            if payload is not None:
+                if payload.get("origin") != origin:
+                    check.fail(f"{what}: a checkpoint of log {payload.get('origin')!r}, not of {origin!r}")
+                    continue
+                out.append((what, payload["size"], bytes.fromhex(payload["root_hash"])))
+    return out
+
+
+def signed_head(envelope_text: str | dict, keys: Sequence[Any], check: LogCheck, what: str) -> dict | None:
     """The payload of a checkpoint signed by a trusted key, or None (with the reason in ``check``)."""
     try:
         envelope = json.loads(envelope_text) if isinstance(envelope_text, str) else envelope_text
         payload_type, payload, signatures = dsse.decode(envelope)
     except (ValueError, dsse.EnvelopeError):
-        check.problems.append(f"{what}: not a DSSE envelope")
+        check.fail(f"{what}: not a DSSE envelope")
         return None
     if payload_type != CHECKPOINT_TYPE:
-        check.problems.append(f"{what}: payload type {payload_type!r} is not a checkpoint")
+        check.fail(f"{what}: payload type {payload_type!r} is not a checkpoint")
         return None
-    if dsse.verified_by(payload_type, payload, signatures, [k.key for k in keys]) is None:
-        check.problems.append(f"{what}: no signature verifies with a trusted key")
+    publics = [k.key if isinstance(k, TrustedKey) else k for k in keys]
+    if dsse.verified_by(payload_type, payload, signatures, publics) is None:
+        check.fail(f"{what}: no signature verifies with a trusted key")
         return None
     return json.loads(payload)
 
@@ -235,7 +331,6 @@ def check_consistency(doc: dict[str, Any], keys: Sequence[TrustedKey]) -> tuple[
 
 
 def _sha256(data: bytes) -> str:
-    import hashlib
 
     return hashlib.sha256(data).hexdigest()
 

@@ -5,7 +5,7 @@ section 2.1 for the verification algorithms). Leaves and nodes are domain-separa
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -44,13 +44,17 @@ class Accumulator:
         self._stack: list[tuple[int, bytes]] = []  # (subtree size, hash), sizes strictly decreasing
         self.size = 0
 
-    def add(self, leaf: bytes) -> None:
+    def add(self, leaf: bytes) -> list[tuple[int, bytes]]:
+        """Add a leaf; return the complete subtrees it closed, as (level, hash), lowest first."""
         size, digest = 1, leaf
+        closed = []
         while self._stack and self._stack[-1][0] == size:
             left_size, left = self._stack.pop()
             size, digest = left_size + size, node_hash(left, digest)
+            closed.append((size.bit_length() - 1, digest))
         self._stack.append((size, digest))
         self.size += 1
+        return closed
 
     def root(self) -> bytes:
         if not self._stack:
@@ -61,33 +65,67 @@ class Accumulator:
         return digest
 
 
-def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
-    n = len(leaves)
-    if not 0 <= index < n:
-        raise ValueError(f"leaf {index} is not in a tree of size {n}")
-    if n == 1:
-        return []
+HashRange = Callable[[int, int], bytes]
+"""MTH of the leaves [start, end): a stored subtree when the range is one, else combined."""
+
+
+def inclusion_path(index: int, size: int, mth: HashRange) -> list[bytes]:
+    """RFC 9162 PATH(m, D[n]), asking ``mth`` only for the O(log n) sibling subtrees."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf {index} is not in a tree of size {size}")
+    path = []
+    start, end = 0, size
+    while end - start > 1:
+        k = _split(end - start)
+        if index < start + k:
+            path.append(mth(start + k, end))
+            end = start + k
+        else:
+            path.append(mth(start, start + k))
+            start += k
+    return path[::-1]
+
+
+def consistency_path(old_size: int, size: int, mth: HashRange) -> list[bytes]:
+    """RFC 9162 PROOF(m, D[n]) = SUBPROOF(m, D[n], true), O(log n) subtrees."""
+    if not 0 < old_size <= size:
+        raise ValueError(f"no consistency proof from size {old_size} to {size}")
+    path = []
+    start, end, m, complete = 0, size, old_size, True
+    while True:
+        if m == end - start:
+            if not complete:
+                path.append(mth(start, end))
+            break
+        k = _split(end - start)
+        if m <= k:
+            path.append(mth(start + k, end))
+            end = start + k
+        else:
+            path.append(mth(start, start + k))
+            start, m, complete = start + k, m - k, False
+    return path[::-1]
+
+
+def range_hash(start: int, end: int, subtree: Callable[[int, int], bytes]) -> bytes:
+    """MTH of [start, end) from complete subtrees: ``subtree(level, index)`` is the hash of the
+    leaves [index * 2**level, (index + 1) * 2**level). Ranges from the RFC recursion split into
+    O(log n) such subtrees, since their left parts are always aligned powers of two."""
+    n = end - start
+    if n <= 0:
+        return EMPTY_ROOT
+    if n & (n - 1) == 0 and start % n == 0:
+        return subtree(n.bit_length() - 1, start // n)
     k = _split(n)
-    if index < k:
-        return [*inclusion_proof(leaves[:k], index), root(leaves[k:])]
-    return [*inclusion_proof(leaves[k:], index - k), root(leaves[:k])]
+    return node_hash(range_hash(start, start + k, subtree), range_hash(start + k, end, subtree))
+
+
+def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
+    return inclusion_path(index, len(leaves), lambda a, b: root(leaves[a:b]))
 
 
 def consistency_proof(leaves: Sequence[bytes], old_size: int) -> list[bytes]:
-    n = len(leaves)
-    if not 0 < old_size <= n:
-        raise ValueError(f"no consistency proof from size {old_size} to {n}")
-    return _subproof(leaves, old_size, True)
-
-
-def _subproof(leaves: Sequence[bytes], m: int, complete: bool) -> list[bytes]:
-    n = len(leaves)
-    if m == n:
-        return [] if complete else [root(leaves)]
-    k = _split(n)
-    if m <= k:
-        return [*_subproof(leaves[:k], m, complete), root(leaves[k:])]
-    return [*_subproof(leaves[k:], m - k, False), root(leaves[:k])]
+    return consistency_path(old_size, len(leaves), lambda a, b: root(leaves[a:b]))
 
 
 def verify_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes], expected_root: bytes) -> bool:

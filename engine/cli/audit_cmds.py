@@ -33,14 +33,14 @@ def audit_group() -> None:
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="The previous signed plan: report what changed since.")
 @click.option("--workers", type=int, default=0, help="Processes (default: all cores).")
-@click.option("--log", "log_path", envvar="MLGOV_LOG", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--log", "log_path", envvar="MLGOV_LOG", help="Audit log: a SQLite file or a postgresql:// URL.")
 @click.option("--engine", type=click.Choice(IN_PROCESS), default="regorus", show_default=True)
 @click.option("--cross-check", type=click.Choice(IN_PROCESS),
               help="Also evaluate every artifact with this engine (e.g. opa); any difference fails that artifact.")
 def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: str | None,
                         pack_dirs: tuple[Path, ...], params_file: Path | None, key_path: Path,
                         key_passphrase_env: str, out_dir: Path, previous: Path | None, workers: int,
-                        log_path: Path | None, engine: str, cross_check: str | None) -> None:
+                        log_path: str | None, engine: str, cross_check: str | None) -> None:
     """What to keep, archive, purge or hold, and why, for every artifact; signed. Never deletes.
 
     Exit 0: every artifact evaluated and none needs action beyond keep/archive/hold; 1: some

@@ -12,16 +12,16 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..safeio import parse_json, read_bounded
-from .app import MlgovError, _trusted_keys, _write_json, main
+from .app import MlgovError, _trusted_keys, _write_json, _write_text, main
 
 
 @main.group("log")
 def log_group() -> None:
-    """The tamper-evident audit log (SQLite; --log PATH or $MLGOV_LOG)."""
+    """The tamper-evident audit log (a SQLite file or a postgresql:// URL; --log or $MLGOV_LOG)."""
 
 
-_log_option = click.option("--log", "log_path", envvar="MLGOV_LOG", type=click.Path(dir_okay=False, path_type=Path),
-                           help="Audit log file (default: $MLGOV_LOG).")
+_log_option = click.option("--log", "log_path", envvar="MLGOV_LOG",
+                           help="Audit log: a SQLite file or a postgresql:// URL (default: $MLGOV_LOG).")
 _key_options = [
     click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
                  help="Trusted public key (PEM); repeatable."),
@@ -35,39 +35,58 @@ def _with_keys(fn):
     return fn
 
 
-def _open_log(log_path: Path | None, must_exist: bool = True):
-    from ..auditlog.log import ENV_VAR, AuditLog
+def _open_log(log_path: str | None, must_exist: bool = True):
+    from ..auditlog.log import ENV_VAR, AuditLog, is_url
 
-    where = log_path or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None)
-    if where is not None and must_exist and not where.exists():
+    where = log_path or os.environ.get(ENV_VAR) or None
+    if where is not None and must_exist and not is_url(where) and not Path(where).exists():
         raise MlgovError(f"{where}: no audit log there")
     return AuditLog.open(where)
+
+
+def _read_head(path: Path) -> dict | str:
+    """A saved checkpoint: a C2SP signed note or mlgov's DSSE envelope (JSON)."""
+    raw = read_bounded(path)
+    text = raw.text()
+    return parse_json(text, raw.display) if text.lstrip().startswith("{") else text
 
 
 @log_group.command("verify")
 @_log_option
 @_with_keys
 @click.option("--trusted-checkpoint", type=click.Path(dir_okay=False, path_type=Path),
-              help="A checkpoint you saved earlier: the log must still extend it.")
+              help="A checkpoint you saved earlier (signed note or JSON): the log must still extend it.")
+@click.option("--witness", "witnesses", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="A witness location (`mlgov log witness`): the log must extend every checkpoint published there.")
+@click.option("--allow-unsigned-tail", is_flag=True,
+              help="Accept entries after the last signed checkpoint (a run that stopped before signing).")
 @click.option("--json", "as_json", is_flag=True)
-def log_verify_cmd(log_path: Path | None, keys: tuple[Path, ...], trust_file: Path | None,
-                   trusted_checkpoint: Path | None, as_json: bool) -> None:
-    """Recompute every hash and check every signed checkpoint. Exit 0 only if the log is intact."""
+def log_verify_cmd(log_path: str | None, keys: tuple[Path, ...], trust_file: Path | None,
+                   trusted_checkpoint: Path | None, witnesses: tuple[Path, ...], allow_unsigned_tail: bool,
+                   as_json: bool) -> None:
+    """Recompute every hash, check the schema, every row and every signed checkpoint.
+    Exit 0 only if the log is intact; 1 if it is not."""
+    from ..auditlog.witness import witnessed
+
     log = _open_log(log_path)
     trusted = _trusted_keys(keys, trust_file, "log verify")
-    saved = None
-    if trusted_checkpoint is not None:
-        raw = read_bounded(trusted_checkpoint)
-        saved = parse_json(raw.text(), raw.display)
-    check = log.verify(trusted, saved)
+    saved = _read_head(trusted_checkpoint) if trusted_checkpoint is not None else None
+    published = {location: witnessed(location, log.origin) for location in witnesses}
+    check = log.verify(trusted, saved, [item for items in published.values() for item in items], allow_unsigned_tail)
+    for location, items in published.items():
+        if not items:
+            check.fail(f"{location}: no checkpoint of {log.origin} was ever witnessed there (origin changed?)")
     if as_json:
         _write_json(check.as_dict(), None)
     else:
         for problem in check.problems:
             click.echo(f"FAIL {problem}")
         state = "intact" if check.ok else "TAMPERED"
-        click.echo(f"log {state}: {check.size} entries, {check.checkpoints} signed checkpoints verified, "
-                   f"{check.uncovered} entries after the last checkpoint")
+        if check.more:
+            click.echo(f"FAIL ... and {check.more} more problems")
+        witnessed_text = f", {check.witnessed} witnessed checkpoints extended" if witnesses else ""
+        click.echo(f"log {state}: {check.size} entries, {check.checkpoints} signed checkpoints verified"
+                   f"{witnessed_text}, {check.uncovered} entries after the last checkpoint")
     if not check.ok:
         raise SystemExit(1)
 
@@ -81,7 +100,7 @@ def log_verify_cmd(log_path: Path | None, keys: tuple[Path, ...], trust_file: Pa
 @click.option("--until", help="Entries before this time.")
 @click.option("--limit", type=int, default=0, help="Only the newest N matching entries.")
 @click.option("--json", "as_json", is_flag=True)
-def log_query_cmd(log_path: Path | None, subject: str | None, kind: str | None, decision: str | None,
+def log_query_cmd(log_path: str | None, subject: str | None, kind: str | None, decision: str | None,
                   since: str | None, until: str | None, limit: int, as_json: bool) -> None:
     """List entries, filtered by subject, kind, decision and time."""
     from fnmatch import fnmatchcase
@@ -93,7 +112,10 @@ def log_query_cmd(log_path: Path | None, subject: str | None, kind: str | None, 
     low = timeutil.to_datetime(since, "--since", None) if since else None
     high = timeutil.to_datetime(until, "--until", None) if until else None
     rows = []
-    for entry in _open_log(log_path).entries():
+    log = _open_log(log_path)
+    unfiltered = not (kind or decision or subject or low or high)
+    start = log.store.size() - limit + 1 if limit and unfiltered else 1  # `log show`: read only the newest
+    for entry in log.entries(start):
         when = timeutil.to_datetime(entry["time"], "log", None)
         names = [s.get("name", "") for s in entry["subjects"]]
         names += [s.get("digest", {}).get("sha256", "") for s in entry["subjects"]]
@@ -123,7 +145,7 @@ def log_query_cmd(log_path: Path | None, subject: str | None, kind: str | None, 
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def log_show_cmd(ctx: click.Context, log_path: Path | None, limit: int, as_json: bool) -> None:
+def log_show_cmd(ctx: click.Context, log_path: str | None, limit: int, as_json: bool) -> None:
     """The newest entries."""
     ctx.invoke(log_query_cmd, log_path=log_path, subject=None, kind=None, decision=None, since=None, until=None,
                limit=limit, as_json=as_json)
@@ -135,27 +157,66 @@ def log_show_cmd(ctx: click.Context, log_path: Path | None, limit: int, as_json:
               help="Private key that signs the tree head.")
 @click.option("--key-passphrase-env", default="MLGOV_KEY_PASSPHRASE", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also save the signed checkpoint here (keep it: `log verify --trusted-checkpoint`).")
-def log_checkpoint_cmd(log_path: Path | None, key_path: Path, key_passphrase_env: str, output: Path | None) -> None:
+              help="Also save the signed checkpoint (JSON) here (keep it: `log verify --trusted-checkpoint`).")
+@click.option("--note", "note_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also save it as a C2SP signed note (the format of Go's checksum database and Rekor).")
+def log_checkpoint_cmd(log_path: str | None, key_path: Path, key_passphrase_env: str, output: Path | None,
+                       note_out: Path | None) -> None:
     """Sign the current tree head (size and root)."""
     from ..signing.keys import load_signer
 
-    envelope = _open_log(log_path).checkpoint(load_signer(key_path, key_passphrase_env))
+    log = _open_log(log_path)
+    envelope = log.checkpoint(load_signer(key_path, key_passphrase_env))
     if output:
         _write_json(envelope, output)
+    if note_out:
+        _write_text(log.store.last_checkpoint().note, note_out)
     import base64 as b64
 
     head = json.loads(b64.b64decode(envelope["payload"]))
     click.echo(f"checkpoint: {head['size']} entries, root {head['root_hash']}")
 
 
+@log_group.command("witness")
+@_log_option
+@_with_keys
+@click.option("--to", "location", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The witness location: a directory elsewhere (a git repository is committed to).")
+def log_witness_cmd(log_path: str | None, keys: tuple[Path, ...], trust_file: Path | None, location: Path) -> None:
+    """Publish the newest signed checkpoint to LOCATION after proving the log extends the newest
+    one published there. Exit 1 (nothing published) if it does not."""
+    from ..auditlog.witness import publish
+
+    log = _open_log(log_path)
+    click.echo(publish(log, location, [k.key for k in _trusted_keys(keys, trust_file, "log witness")]))
+
+
+@log_group.command("migrate")
+@_log_option
+@click.option("--key", "key_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The private key that signed the log's checkpoints (it signs their C2SP notes).")
+@click.option("--key-passphrase-env", default="MLGOV_KEY_PASSPHRASE", show_default=True)
+def log_migrate_cmd(log_path: str | None, key_path: Path, key_passphrase_env: str) -> None:
+    """Carry a SQLite log written by an earlier mlgov into the current schema (intact logs only)."""
+    from ..auditlog.log import ENV_VAR, is_url
+    from ..auditlog.migrate import migrate
+    from ..signing.keys import load_signer
+
+    where = log_path or os.environ.get(ENV_VAR)
+    if not where or is_url(where) or not Path(where).is_file():
+        raise MlgovError(f"{where}: log migrate needs an existing SQLite log file")
+    click.echo(migrate(Path(where), load_signer(key_path, key_passphrase_env)))
+
+
 @log_group.command("prove")
 @click.argument("seq", type=int)
 @_log_option
+@click.option("--tree-size", type=int, help="Prove against the signed checkpoint of this size "
+              "(default: the first one covering the entry).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
-def log_prove_cmd(seq: int, log_path: Path | None, output: Path | None) -> None:
+def log_prove_cmd(seq: int, log_path: str | None, tree_size: int | None, output: Path | None) -> None:
     """Inclusion proof of entry SEQ: checkable with only the proof and a trusted key."""
-    _write_json(_open_log(log_path).prove(seq), output)
+    _write_json(_open_log(log_path).prove(seq, tree_size), output)
 
 
 @log_group.command("consistency")
@@ -163,7 +224,7 @@ def log_prove_cmd(seq: int, log_path: Path | None, output: Path | None) -> None:
 @click.argument("new_size", type=int)
 @_log_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
-def log_consistency_cmd(old_size: int, new_size: int, log_path: Path | None, output: Path | None) -> None:
+def log_consistency_cmd(old_size: int, new_size: int, log_path: str | None, output: Path | None) -> None:
     """Consistency proof between two signed checkpoints: the log only grew."""
     _write_json(_open_log(log_path).consistency(old_size, new_size), output)
 
@@ -191,7 +252,7 @@ def log_check_proof_cmd(proof_file: Path, keys: tuple[Path, ...], trust_file: Pa
 @_log_option
 @click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Private key to sign a checkpoint after recording.")
-def log_record_waivers_cmd(waivers_file: Path, log_path: Path | None, key_path: Path | None) -> None:
+def log_record_waivers_cmd(waivers_file: Path, log_path: str | None, key_path: Path | None) -> None:
     """Record each waiver of a file (the decision to grant an exception) in the audit log."""
     from ..evaluation.waivers import load_waivers
     from ..signing.keys import load_signer

@@ -71,8 +71,9 @@ def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | Non
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of the text summary.")
 @click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a Markdown job summary here (default: $GITHUB_STEP_SUMMARY when set).")
-@click.option("--log", "log_path", envvar="MLGOV_LOG", type=click.Path(dir_okay=False, path_type=Path),
-              help="Append this run to the audit log (SQLite; default $MLGOV_LOG) and sign a checkpoint.")
+@click.option("--log", "log_path", envvar="MLGOV_LOG",
+              help="Record this run in the audit log (a SQLite file or postgresql:// URL; default $MLGOV_LOG) "
+                   "and sign a checkpoint, before the verdict is written.")
 @click.option("--document-out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the canonical document (for `mlgov report --document`).")
 @click.option("--docs", "docs_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -80,7 +81,7 @@ def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | Non
 def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, pack_dirs: tuple[Path, ...],
              fail_on: str, waivers: Path | None, params_file: Path | None, as_of: str | None, engine: str,
              cross_check: str | None, opa_url: str | None, valid_for: str, out: Path, as_json: bool,
-             summary_md: Path | None, log_path: Path | None, document_out: Path | None,
+             summary_md: Path | None, log_path: str | None, document_out: Path | None,
              docs_dir: Path | None) -> None:
     """Normalize, evaluate, decide and sign: the CI gate for a release bundle.
 
@@ -102,10 +103,22 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
         result = gate(list(inputs), signer, _as_of(as_of), pack_dirs, fail_on,
                       load_waivers(waivers) if waivers else (), engine, cross_check, opa_url, _params(params_file),
                       _duration_days(valid_for, "--valid-for"), audit_log=log is not None)
-    except MlgovError as exc:
-        if log is not None:  # a release that could not be evaluated is part of the record too
-            log.append("gate", [], "error", details={"error": exc.one_line(), "inputs": list(inputs)})
+    except Exception as exc:
+        if log is not None:  # a run that could not be evaluated is part of the record too, whatever the error
+            _record_failure(log, exc, inputs)
         raise
+    seq = None
+    if log is not None:  # record before release: the verdict exists only once its entry and checkpoint are durable
+        from ..auditlog.store import LogStoreError
+
+        p = result.predicate
+        try:
+            seq = log.append("gate", result.statement["subject"], p["decision"]["result"], verdict=result.envelope,
+                             packs=p["packs"], details={"document_id": p["input"]["document_id"],
+                                                        "as_of": p["timeVerified"], "reason": p["decision"]["reason"]})
+            log.checkpoint(signer)
+        except MlgovError as exc:
+            raise LogStoreError(f"{exc.one_line()}; the run is not recorded, so no verdict was written") from None
     write_atomically(out, result.envelope)
     if document_out is not None:
         write_atomically(document_out, result.document)
@@ -114,14 +127,8 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
 
         _write_text(model_card.render(result.document, result.predicate, f"signed by {result.keyid}"),
                     docs_dir / "model-card.md")
-    if log is not None:
-        p = result.predicate
-        seq = log.append("gate", result.statement["subject"], p["decision"]["result"], verdict=result.envelope,
-                         packs=p["packs"], details={"document_id": p["input"]["document_id"],
-                                                    "as_of": p["timeVerified"], "reason": p["decision"]["reason"]})
-        log.checkpoint(signer)
-        if not as_json:
-            click.echo(f"  audit log: entry {seq} in {log_path}")
+    if seq is not None and not as_json:
+        click.echo(f"  audit log: entry {seq} in {log_path}")
     if as_json:
         _write_json({**result.summary(), "verdict": str(out)}, None)
     else:
@@ -132,6 +139,15 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
             fh.write(markdown(result))
     if not result.passed:
         raise SystemExit(1)
+
+
+def _record_failure(log, exc: Exception, inputs: tuple[str, ...]) -> None:
+    """Log a run that failed; if even that fails, say both causes (exit 2 either way)."""
+    message = exc.one_line() if isinstance(exc, MlgovError) else f"internal error: {type(exc).__name__}: {exc}"
+    try:
+        log.append("gate", [], "error", details={"error": message[:2000], "inputs": list(inputs)})
+    except MlgovError as log_exc:
+        raise MlgovError(f"{message}; and the failure could not be recorded: {log_exc.one_line()}") from None
 
 
 @main.command("verify")
