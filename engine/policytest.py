@@ -205,3 +205,24 @@ def _run_case(pack: Pack, case: dict, where: str, base: Path, engine: str, docum
     if unknown:
         wrong.append(f"rules not in this pack: {', '.join(unknown)}")
     return result(not wrong, "; ".join(wrong)), findings
+
+
+def example_finding(pack: Pack, rule_id: str) -> tuple[str, dict[str, Any]] | None:
+    """A real finding of `rule_id`: the first of its pack's test cases that expects one, evaluated
+    (for `mlgov explain`). None when no case expects the rule to fire."""
+    documents = _Documents()
+    for path in pack.test_files:
+        raw = read_bounded(path, f"{pack.name}/{path.relative_to(pack.root).as_posix()}")
+        for i, case in enumerate(parse_yaml(raw.text(), raw.display)["cases"]):
+            if not (case.get("expect") or {}).get(rule_id):
+                continue
+            where = f"{raw.display}: /cases/{i}"
+            document = documents.get(case["document"], path.parent, where)
+            if case.get("patch"):
+                document = jsonpatch.apply_patch(document, case["patch"])
+            as_of = timeutil.normalize(case.get("as_of", "2026-01-01"), where, "/as_of")
+            outcome = Evaluator([pack], params={pack.name: case.get("params") or {}}).run(document, as_of)
+            found = next((f for f in outcome["findings"] if f["rule"] == rule_id), None)
+            if found is not None:
+                return case["name"], found
+    return None

@@ -53,8 +53,18 @@ def test_signed_plan_for_the_examples(cli, tmp_path, inventory):
     assert entries["credit-risk-pd@3.2.0"]["regulations"][:2] == ["EU-AI-ACT:Art.18", "EU-AI-ACT:Art.19"]
     assert entries["acme-support-assistant@1.4.0"]["findings"][0]["rule"] == "RET-002"
     assert {s["name"] for s in stmt["subject"]} >= {"credit-risk-pd-model", "cxr-triage.onnx"}
-    assert "| acme-support-assistant@1.4.0 | **hold** |" in (tmp_path / "out" / "plan.md").read_text()
-    assert "<h1>Retention audit as of 2026-11-24T00:00:00Z</h1>" in (tmp_path / "out" / "plan.html").read_text()
+    md, html = (tmp_path / "out" / "plan.md").read_text(), (tmp_path / "out" / "plan.html").read_text()
+    assert "| acme-support-assistant@1.4.0 | **hold** |" in md
+    assert "<h1>Retention audit as of 2026-11-24T00:00:00Z</h1>" in html
+    keyid = json.loads((tmp_path / "out" / "plan.json").read_text())["signatures"][0]["keyid"]
+    policy = stmt["predicate"]["policy"]["digest"]["sha256"]
+    for text in (md, html):  # signature, key and policy, then owner, rule and scoped regulations per entry
+        assert f"by key {keyid}" in text and f"sha256:{policy}" in text
+    cxr = next(line for line in md.splitlines() if line.startswith("| cxr-triage@2.1.0 |"))
+    cells = [c.strip() for c in cxr.split("|")]
+    assert cells[4:6] == ["Dr. Hannah Osei", "RET-001"]  # owner and deciding rule
+    regs = cells[7]
+    assert "FDA:QMSR-records" in regs and "EU-AI-ACT" not in regs and "SR-11-7" not in regs  # its scope: FDA, 21-CFR-11
 
 
 @pytest.mark.parametrize("engine", [("--cross-check", "opa"), ("--engine", "opa")])
@@ -101,6 +111,8 @@ def test_diff_against_the_previous_plan(cli, tmp_path, inventory):
     assert changes["model-00000@2.0.0"]["change"] == "new"
     assert "cxr-triage@2.1.0" not in changes
     assert "## Changes since the previous audit" in (tmp_path / "out" / "plan.md").read_text()
+    html = (tmp_path / "out" / "plan.html").read_text()
+    assert "acme-support-assistant@1.4.0: action hold → keep" in html  # the arrow survives in HTML
 
 
 def test_generated_inventory_documents_are_valid_and_evaluate(tmp_path, cli):

@@ -94,7 +94,7 @@ def test_failing_gate_still_writes_a_signed_failed_verdict(cli, tmp_path, keys):
     result, out = gate(cli, tmp_path, keys[0], "support-llm-ft", "--packs", DOC_PACK)
     assert result.exit_code == 1
     assert "FAIL  acme-support-assistant@1.4.0" in result.stdout
-    assert "DOC-004 [high] evaluation:acme support eval 2026-09 test" in result.stdout
+    assert "BLOCKING | high | DOC-004 | evaluation:acme support eval 2026-09 test | " in result.stdout
     p = statement_of(out)["predicate"]
     assert p["verificationResult"] == "FAILED"
     assert p["decision"] == {"result": "fail", "fail_on": "high", "blocking_findings": 1,
@@ -151,4 +151,4 @@ def test_json_and_markdown_summaries_for_ci(cli, tmp_path, keys, monkeypatch):
                                     "message": "evaluation acme support eval 2026-09 test misses a declared threshold"}]
     text = step_summary.read_text()
     assert text.startswith("### mlgov gate: ❌ FAIL — `acme-support-assistant@1.4.0`")
-    assert "| DOC-004 | high |" in text
+    assert "| DOC-004 | high |" in text and "| EU-AI-ACT:Art.15 |" in text  # in-scope controls only

@@ -59,15 +59,27 @@ def test_sarif_validates_against_the_published_schema(cli, verdicts):
     bad = json.loads(json.dumps(log))
     bad["runs"][0]["results"][0]["level"] = "fatal"
     assert list(jsonschema.Draft4Validator(schema).iter_errors(bad))  # the schema does bite
-    results = log["runs"][0]["results"]
+    run = log["runs"][0]
+    results = run["results"]
     alpaca = next(r for r in results if r["ruleId"] == "LIC-002")
-    assert alpaca["level"] == "error"
-    assert alpaca["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("support-llm-ft/mlgov.yaml")
+    assert alpaca["level"] == "error" and alpaca["properties"]["blocking"] is True
+    location = alpaca["locations"][0]["physicalLocation"]
+    uri, base = location["artifactLocation"]["uri"], run["originalUriBaseIds"]["BUNDLEROOT"]["uri"]
+    assert not uri.startswith(("/", "file:")) and location["artifactLocation"]["uriBaseId"] == "BUNDLEROOT"
+    # relative to the checkout (the current directory) when the inputs lie in it, as code scanning expects
+    assert Path(base.removeprefix("file://")) / uri == (BUNDLES / "support-llm-ft" / "mlgov.yaml").resolve()
+    line = (BUNDLES / "support-llm-ft" / "mlgov.yaml").read_text().splitlines()[location["region"]["startLine"] - 1]
+    assert line[location["region"]["startColumn"] - 1:] == "CC-BY-NC-4.0"  # the very fact, from provenance
+    assert all("://" not in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results)
+    assert len({r["partialFingerprints"]["mlgovFinding/v1"] for r in results}) == len(results)
     waived = next(r for r in results if r["ruleId"] == "LIC-004")
     assert waived["suppressions"] == [{"kind": "external", "status": "accepted",
                                        "justification": "counsel memo 2026-31 on Dolly SA"}]
     card = next(r for r in results if r["ruleId"] == "DOC-004")
     assert card["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "/evaluations/0/metrics"
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["fullDescription"]["text"] and rule["help"]["text"] and rule["helpUri"].startswith("https://")
+        assert 0 < float(rule["properties"]["security-severity"]) <= 10
 
 
 def test_junit_validates_against_the_published_xsd(cli, verdicts, tmp_path):
@@ -78,8 +90,13 @@ def test_junit_validates_against_the_published_xsd(cli, verdicts, tmp_path):
         path.write_text(xml)
         schema.validate(str(path))
     assert '<testsuite name="licensing" tests="8"' in xml
-    assert "<skipped message=\"waived: WVR-7\"" in xml  # LIC-004's only finding is waived
-    assert '<failure type="critical"' in xml             # LIC-002
+    assert '<testcase classname="mlgov.licensing" name="LIC-002" time="0">' in xml
+    assert '<failure type="critical"' in xml             # LIC-002 blocks
+    # LIC-004 (medium, waived) is below fail-on: no failure, no skip, its line in system-out
+    lic4 = xml.split('name="LIC-004"', 1)[1].split("</testcase>", 1)[0]
+    assert "<failure" not in lic4 and "<skipped" not in lic4 and "(waived: WVR-7)" in lic4
+    passing = report(cli, verdicts, "pass", "junit")
+    assert "<failure" not in passing and "RET-001" in passing  # the info disposition is not a failure
 
 
 def _oscal_validator():
@@ -116,9 +133,18 @@ def test_html_report_content(cli, verdicts):
     assert "<title>mlgov compliance report: acme-support-assistant@1.4.0</title>" in html
     assert "id='decision'>FAILED" in html
     assert "signature verified with trusted key sha256:" in html
-    for regime in ("EU-AI-ACT", "GDPR", "SR-11-7", "FDA", "21-CFR-11", "NIST-AI-RMF", "ISO-42001"):
+    for regime in ("EU-AI-ACT", "GDPR"):  # the model's scope
         assert f"<a href='#regime-{regime}'>" in html
-    assert "tatsu-lab/alpaca" in html and "support-llm-ft/mlgov.yaml @ /datasets/3/license" in html
+    for regime in ("SR-11-7", "FDA", "21-CFR-11", "NIST-AI-RMF", "ISO-42001"):  # outside it: no findings shown
+        assert f"id='regime-{regime}'" not in html and regime in html.split("id='out-of-scope'", 1)[1][:300]
+    nw = "<span class='nw'>{}</span>".format
+    assert "<wbr>".join(map(nw, ("dataset:", "tatsu-lab/", "alpaca"))) in html  # breaks after ':' '/' only
+    evidence = (f"<code>/datasets/4/license</code> from <span class='id'>{nw('mlgov.yaml')}</span> at "
+                "<code>/datasets/3/license")
+    assert evidence in html  # bundle-relative file and JSON pointer
+    total = json.loads(report(cli, verdicts, "fail", "json"))["predicate"]["summary"]["total"]
+    assert html.count("<tbody class='finding'") == total  # each finding once, however many controls it maps to
+    assert "<thead>" in html and "check.py" in html and "docs/verifying-verdicts.md" not in html
     assert "<svg" in html and "lineage graph" in html
     assert "counsel memo 2026-31 on Dolly SA" in html  # the waiver's justification
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "<script" not in html  # no fetches
@@ -127,7 +153,8 @@ def test_html_report_content(cli, verdicts):
 def test_markdown_and_json(cli, verdicts):
     md = report(cli, verdicts, "fail", "md")
     assert md.startswith("# Compliance report: `acme-support-assistant@1.4.0`")
-    assert "**FAILED**" in md and "## Findings by control" in md and "- WVR-7 (LIC-004): applied" in md
+    assert "**FAILED**" in md and "## Findings" in md and "- WVR-7 (LIC-004): applied" in md
+    assert "| F-1 | critical **blocks release** | LIC-002 |" in md
     body = json.loads(report(cli, verdicts, "pass", "json"))
     assert body["verified"] is True and body["predicate"]["verificationResult"] == "PASSED"
 
@@ -176,6 +203,30 @@ def test_gate_refreshes_the_model_card(cli, verdicts, tmp_path):
     assert result.exit_code == 1
     card = (tmp_path / "docs" / "model-card.md").read_text()
     assert "# Model card: cxr-triage 2.1.0" in card and "LIC-002 dataset:imagenet-1k" in card
+
+
+def test_the_verification_script_printed_in_the_report_works(verdicts, tmp_path):
+    """The report tells a regulator to run check.py: it must verify a real verdict and reject a forgery."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from mlgov.reports.verify_howto import SCRIPT
+
+    script = tmp_path / "check.py"
+    script.write_text(SCRIPT)
+    verdict, _ = verdicts["pass"]
+    subjects = {s["digest"]["sha256"] for s in json.loads(__import__("base64").b64decode(
+        json.loads(verdict.read_text())["payload"]))["subject"]}
+    artifact = next(p for p in (BUNDLES / "credit-risk-pd").rglob("*") if p.is_file()
+                    and hashlib.sha256(p.read_bytes()).hexdigest() in subjects)
+    ok = subprocess.run([sys.executable, str(script), str(verdict), str(verdicts["pub"]), str(artifact)],
+                        capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and ok.stdout.startswith("PASSED"), ok.stderr
+    manifest = str(BUNDLES / "credit-risk-pd" / "mlgov.yaml")
+    other = subprocess.run([sys.executable, str(script), str(verdict), str(verdicts["pub"]), manifest],
+                           capture_output=True, text=True, check=False)
+    assert other.returncode != 0 and "artifact is not a subject" in other.stderr
 
 
 def test_reports_name_the_catalog_versions_that_applied(cli, verdicts):

@@ -61,6 +61,7 @@ def plan_entry(document: dict[str, Any], result: dict[str, Any]) -> dict[str, An
         "reason": details.get("reason", "no disposition rule ran"),
         "rule": disposition["rule"] if disposition else None,
         "regulations": disposition["controls"] if disposition else [],
+        "regulatory_scope": document.get("model", {}).get("regulatory_scope", []),  # renderers filter by it
     }
     for key in ("until", "since"):
         if key in details:

@@ -85,8 +85,11 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     stmt = plan_mod.statement(outcome, packs, when, source, changes)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_atomically(out_dir / "plan.json", plan_mod.sign(stmt, signer))
-    _write_text(plan_mod.markdown(stmt["predicate"]), out_dir / "plan.md")
-    _write_text(plan_mod.html(stmt["predicate"]), out_dir / "plan.html")
+    from ..reports import plan as plan_view
+
+    signature = plan_view.signature_of(stmt, signer.keyid)
+    _write_text(plan_view.markdown(stmt["predicate"], signature), out_dir / "plan.md")
+    _write_text(plan_view.html(stmt["predicate"], signature), out_dir / "plan.html")
     summary = outcome["summary"]
     click.echo(f"{summary['artifacts']} artifacts: {summary['evaluated']} evaluated, {summary['failed']} failed; "
                f"actions {summary['actions']}; plan signed in {out_dir / 'plan.json'}")

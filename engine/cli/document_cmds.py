@@ -12,7 +12,6 @@ from ..document import validate_document
 from ..normalize import normalize
 from ..resources import example_bundles
 from ..safeio import parse_json, read_bounded
-from ..summary import print_summary
 from .app import MlgovError, _write_json, main
 
 
@@ -36,7 +35,9 @@ def normalize_cmd(inputs: tuple[str, ...], output: Path | None, fmt: str | None)
         if output is None:
             _write_json(document, None)
     else:
-        print_summary(document, Console(highlight=False))
+        from ..reports.terminal import print_document
+
+        print_document(document, Console(highlight=False))
         if output is not None:
             click.echo(f"wrote {output}")
 

@@ -50,9 +50,9 @@ def eval_cmd(inputs: tuple[str, ...], pack_dirs: tuple[Path, ...], as_of: str | 
     if fmt == "json":
         _write_json(result, None)
     else:
-        from ..findings_table import print_findings
+        from ..reports.terminal import console_for_stdout, print_findings
 
-        print_findings(result, Console(highlight=False))
+        print_findings(result, console_for_stdout())
     failing = [f for f in result["findings"]
                if not f["waived"] and severity_rank(f["severity"]) >= severity_rank(fail_on)]
     if failing:
@@ -90,9 +90,9 @@ def test_cmd(pack_dirs: tuple[Path, ...], engines: tuple[str, ...], coverage: bo
             out = {"results": out, "coverage": _coverage_json(covered), "threshold": threshold, "below": below}
         _write_json(out, None)
     else:
-        from ..findings_table import print_coverage, print_test_results
+        from ..reports.terminal import console_for_stdout, print_coverage, print_test_results
 
-        console = Console(highlight=False)
+        console = console_for_stdout()
         print_test_results(results, console)
         if coverage:
             print_coverage(covered, threshold, console)
@@ -170,3 +170,22 @@ def controls_cmd(regime: str | None, pack_dirs: tuple[Path, ...], fmt: str, as_o
                 f"not machine-checkable: {escape(x.not_machine_checkable)}" if x.not_machine_checkable
                 else "[yellow]not assessed[/yellow]")
             console.print(f"  {escape(x.id):<18} {escape(x.title)} · {rules}")
+
+
+@main.command("explain")
+@click.argument("rule_id")
+@click.option("--packs", "pack_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Rule pack directory (repeatable). Default: every built-in pack.")
+def explain_cmd(rule_id: str, pack_dirs: tuple[Path, ...]) -> None:
+    """What a rule checks, the controls it maps to, how to remediate, and a finding it produced."""
+    from ..controls import known_controls
+    from ..policytest import example_finding
+    from ..reports.terminal import console_for_stdout, print_rule
+
+    packs = _packs(pack_dirs)
+    found = [(p, r) for p in packs for r in p.rules if r.id.upper() == rule_id.upper()]
+    if not found:
+        ids = sorted(r.id for p in packs for r in p.rules)
+        raise MlgovError(f"no rule {rule_id!r} in the packs (have: {', '.join(ids)})")
+    pack, rule = found[0]
+    print_rule(rule, known_controls(), example_finding(pack, rule.id), console_for_stdout())

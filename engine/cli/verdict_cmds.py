@@ -89,9 +89,9 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
     evaluate (nothing is written).
     """
     from ..evaluation.waivers import load_waivers
+    from ..reports.terminal import console_for_stdout, gate_markdown, print_gate
     from ..signing.keys import load_signer
     from ..verdict.gate import gate, write_atomically
-    from ..verdict.summary import markdown, print_gate
 
     log = None
     if log_path is not None:
@@ -132,11 +132,11 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
     if as_json:
         _write_json({**result.summary(), "verdict": str(out)}, None)
     else:
-        print_gate(result, str(out), Console(highlight=False))
+        print_gate(result, str(out), console_for_stdout())
     target = summary_md or (Path(os.environ["GITHUB_STEP_SUMMARY"]) if os.environ.get("GITHUB_STEP_SUMMARY") else None)
     if target is not None:
         with open(target, "a", encoding="utf-8") as fh:
-            fh.write(markdown(result))
+            fh.write(gate_markdown(result))
     if not result.passed:
         raise SystemExit(1)
 
@@ -190,8 +190,8 @@ def verify_cmd(verdict: Path, keys: tuple[Path, ...], trust_file: Path | None, a
 
 @main.command("report")
 @click.argument("verdict", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["html", "md", "json", "sarif", "junit", "oscal"]),
-              default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "md", "json", "sarif", "junit", "oscal"]),
+              default="html", show_default=True, help="pdf: the HTML report printed by headless Chromium.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
 @click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Trusted public key: the report says the signature verified, and with which key.")
@@ -206,6 +206,20 @@ def report_cmd(verdict: Path, fmt: str, output: Path | None, keys: tuple[Path, .
     from ..reports.render import render
 
     trusted = _trusted_keys(keys, trust_file, "report") if (keys or trust_file) else []
+    if fmt == "pdf":
+        from ..reports.pdf import browser, html_to_pdf
+
+        browser()  # refuse before any work when there is nothing to print with
+        data = html_to_pdf(render(load_context(verdict, trusted, document), "html"))
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            tmp = output.with_name(output.name + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(output)
+            click.echo(f"wrote {output}")
+        return
     text = render(load_context(verdict, trusted, document), fmt)
     if output is None:
         sys.stdout.write(text)

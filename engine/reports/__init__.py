@@ -1,3 +1,3 @@
 """Reports generated from a signed verdict (never from a re-evaluation), one module per format."""
 
-FORMATS = ("html", "md", "json", "sarif", "junit", "oscal")
+FORMATS = ("html", "pdf", "md", "json", "sarif", "junit", "oscal")

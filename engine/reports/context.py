@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import base64
 import json
-from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,8 @@ from ..safeio import parse_json, read_bounded
 from ..signing import dsse
 from ..signing.trust import TrustedKey
 from ..verdict.verify import verify
-
-STATUS_ORDER = ("violated", "waived", "satisfied", "not_assessed", "not_in_force", "not_applicable")
-SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+from .view import SEVERITY_ORDER, STATUS_ORDER, ReportView  # noqa: F401  (re-exported)
+from .view import build as build_view
 
 
 class VerdictRejected(MlgovError):
@@ -46,12 +45,10 @@ class ReportContext:
     def passed(self) -> bool:
         return self.predicate["verificationResult"] == "PASSED"
 
-    def findings_by_control(self) -> dict[str, list[dict[str, Any]]]:
-        grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for finding in self.predicate["findings"]:
-            for control in finding["controls"]:
-                grouped[control].append(finding)
-        return dict(grouped)
+    @cached_property
+    def view(self) -> ReportView:
+        """The reading of the verdict that every format renders (see view.py)."""
+        return build_view(self.predicate)
 
     def catalog_lines(self) -> list[str]:
         """The catalog versions that applied on the evaluation date (verdicts before catalogs were
@@ -65,13 +62,7 @@ class ReportContext:
         return lines
 
     def status_counts(self) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        for regime, controls in self.predicate["controls"].items():
-            counts = dict.fromkeys(STATUS_ORDER, 0)
-            for entry in controls.values():
-                counts[entry["status"]] += 1
-            out[regime] = counts
-        return out
+        return self.view.counts()
 
 
 def load_context(verdict: Path, keys: list[TrustedKey], document: Path | None = None) -> ReportContext:

@@ -2,32 +2,56 @@
 
 from __future__ import annotations
 
+import re
 from html import escape as e
 from typing import Any
 
-from ..controls import natural_key
-from .context import SEVERITY_ORDER, STATUS_ORDER, ReportContext
+from .context import STATUS_ORDER, ReportContext
 from .lineage_svg import lineage_svg
+from .verify_howto import SCRIPT, STEPS
+from .view import ORG_POLICY, FindingView, relative
 
 CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2rem auto;max-width:1100px;color:#1a1a1a;
 line-height:1.4;padding:0 1rem}h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;border-bottom:2px solid #ddd;
 padding-bottom:.2rem;margin-top:2rem}h3{font-size:1rem;margin-bottom:.3rem}table{border-collapse:collapse;width:100%;
 margin:.5rem 0 1rem;font-size:.88rem}th,td{border:1px solid #ccc;padding:.3rem .45rem;text-align:left;
-vertical-align:top}
-th{background:#f4f4f4}code{font-size:.85em;word-break:break-all}.banner{padding:1rem 1.2rem;border-radius:8px;
+vertical-align:top}th{background:#f4f4f4}code,.id{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;
+word-break:normal;overflow-wrap:normal}.nw{white-space:nowrap}.banner{padding:1rem 1.2rem;border-radius:8px;
 margin:1rem 0;font-size:1.05rem}.pass{background:#e6f4ea;border:2px solid #2e7d32}.fail{background:#fdecea;
-border:2px solid #c62828}.verdict{font-size:1.5rem;font-weight:700}.muted{color:#666;font-size:.85rem}
+border:2px solid #c62828}.verdict{font-size:1.5rem;font-weight:700}.muted{color:#555;font-size:.85rem}
 .s-violated{background:#fdecea;color:#b71c1c;font-weight:600}.s-waived{background:#fff4e5;color:#8a5300}
-.s-satisfied{background:#e6f4ea;color:#1b5e20}.s-not_assessed{background:#f4f4f4;color:#555}.s-not_in_force{background:#f4f4f4;color:#777}
-.s-not_applicable{color:#999}.sev-critical,.sev-high{color:#b71c1c;font-weight:600}.sev-medium{color:#8a5300}
-.warn{color:#b71c1c;font-weight:600}@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}
-table{page-break-inside:auto}tr{page-break-inside:avoid}}
+.s-satisfied{background:#e6f4ea;color:#1b5e20}.s-not_assessed{background:#f4f4f4;color:#555}
+.s-not_in_force{background:#f4f4f4;color:#777}
+.s-not_applicable{color:#777}.sev-critical,.sev-high{color:#b71c1c;font-weight:600}.sev-medium{color:#8a5300}
+.blocking{font-weight:700;color:#b71c1c}.warn{color:#b71c1c;font-weight:600}.note{font-size:.92rem}td.subject{min-width:9em}
+tr.evidence-row td{background:#fafafa;font-size:.8rem;border-top:none}
+.label{font-weight:600;color:#555;margin-right:.4rem}
+#lineage-edges{font-size:.8rem}tbody.finding{break-inside:avoid;page-break-inside:avoid}ul.evidence{margin:0;padding-left:1rem}
+pre{background:#f7f7f7;border:1px solid #ddd;padding:.6rem;font-size:.75rem;white-space:pre-wrap}
+.lineage{overflow-x:auto}.lineage svg{max-width:100%;height:auto}
+section{break-inside:auto}h2,h3{break-after:avoid;page-break-after:avoid}
+@media print{@page{size:A4;margin:14mm 12mm}body{margin:0;max-width:none;padding:0;font-size:10pt}
+thead{display:table-header-group}tr,li,.banner,figure{break-inside:avoid;page-break-inside:avoid}
+h2,h3{break-after:avoid;page-break-after:avoid}.keep{break-inside:avoid;page-break-inside:avoid}
+a{color:inherit;text-decoration:none}code.digest{overflow-wrap:anywhere}.lineage{overflow:visible}pre{font-size:7.5pt}}
 """
 
 
-def _status(status: str) -> str:
-    return f'<td class="s-{status}">{status.replace("_", " ")}</td>'
+def _status(status: str, blocking: bool = False) -> str:
+    mark = " <span class='blocking'>(blocks release)</span>" if blocking else ""
+    return f'<td class="s-{status}">{status.replace("_", " ")}{mark}</td>'
+
+
+def ident(text: str) -> str:
+    """An identifier that may wrap only after ':', '/', '@', '#' or a space, never inside a word nor
+    at a hyphen (browsers break at '-', which split "ISO-42001" and "tatsu-lab")."""
+    parts = re.findall(r"[^:/@# ]*[:/@# ]?", text)
+    return "<span class='id'>" + "<wbr>".join(f"<span class='nw'>{e(p)}</span>" for p in parts if p) + "</span>"
+
+
+def _thead(*cols: str) -> str:
+    return "<thead><tr>" + "".join(f"<th>{c}</th>" for c in cols) + "</tr></thead><tbody>"
 
 
 def render(ctx: ReportContext) -> str:
@@ -44,16 +68,18 @@ def render(ctx: ReportContext) -> str:
     out.append(f"<div class='banner {cls}'><div class='verdict' id='decision'>{decision}</div>"
                f"<div>{e(p['decision']['reason'])} (fails on {e(p['decision']['fail_on'])} and above).</div>"
                f"<div class='{tone}' id='verification'>{e(ctx.verification)}</div></div>")
-    out.append("<h2>What this decision applies to</h2><table><tr><th>artifact</th><th>sha256</th></tr>")
-    out += [f"<tr><td>{e(s['name'])}</td><td><code>{e(s['digest']['sha256'])}</code></td></tr>"
+    out.append("<h2>What this decision applies to</h2><table>" + _thead("artifact", "sha256"))
+    out += [f"<tr><td>{ident(s['name'])}</td><td><code class='digest'>{e(s['digest']['sha256'])}</code></td></tr>"
             for s in ctx.statement["subject"]]
-    out.append("</table>")
+    out.append("</tbody></table>")
     out.append(_controls(ctx))
     out.append(_findings(ctx))
     if ctx.document is not None:
-        highlight = {f["subject"] for f in p["findings"] if not f["waived"]}
-        out.append("<h2>Lineage</h2><p class='muted'>Data flows left to right; artifacts with open findings are "
-                   "outlined in red.</p>" + lineage_svg(ctx.document, highlight))
+        highlight = {f["subject"] for f in p["findings"] if not f["waived"] and f["severity"] != "info"}
+        out.append("<section class='keep'><h2>Lineage</h2><p class='muted'>Read left to right: data, training runs, "
+                   "models, released artifacts and deployments. Artifacts with open findings are outlined in red; "
+                   "every relation is listed in the table below.</p><div class='lineage'>"
+                   + lineage_svg(ctx.document, highlight) + "</div></section>" + _edges(ctx.document))
         out.append(_approvals(ctx.document))
     else:
         out.append("<h2>Lineage and approvals</h2><p class='muted'>Not shown: the canonical document was not given "
@@ -66,49 +92,99 @@ def render(ctx: ReportContext) -> str:
 
 
 def _controls(ctx: ReportContext) -> str:
-    counts = ctx.status_counts()
-    rows = ["<h2>Controls by regime</h2><table id='control-matrix'><tr><th>regime</th>"
-            + "".join(f"<th>{s.replace('_', ' ')}</th>" for s in STATUS_ORDER) + "</tr>"]
+    view = ctx.view
+    counts = view.counts()
+    rows = ["<h2>Controls by regime</h2>",
+            "<p class='muted'>Regimes in the model's regulatory scope, and the organisation's policy for rules that "
+            "map to none of their controls. A control is violated when an open finding maps to it; "
+            "<span class='blocking'>blocks release</span> marks those with a finding at or above the fail-on "
+            "severity.</p>",
+            "<table id='control-matrix'>" + _thead("regime", *(s.replace("_", " ") for s in STATUS_ORDER),
+                                                    "blocking")]
     for regime, c in counts.items():
-        rows.append(f"<tr class='regime-row'><td><a href='#regime-{e(regime)}'>{e(regime)}</a></td>"
-                    + "".join(f"<td>{c[s]}</td>" for s in STATUS_ORDER) + "</tr>")
-    rows.append("</table>")
+        blocking = sum(x.blocking for x in view.regimes[regime])
+        rows.append(f"<tr class='regime-row'><td><a href='#regime-{e(regime)}'>{e(_regime_name(regime))}</a></td>"
+                    + "".join(f"<td>{c[s]}</td>" for s in STATUS_ORDER)
+                    + f"<td class='{'blocking' if blocking else ''}'>{blocking}</td></tr>")
+    rows.append("</tbody></table>")
+    if view.out_of_scope:
+        rows.append(f"<p id='out-of-scope' class='note'>Not applicable (outside the model's regulatory scope): "
+                    f"{e(', '.join(view.out_of_scope))}. Their controls are not assessed here and carry no "
+                    "findings.</p>")
     if ctx.catalog_lines():
         rows.append("<h3>Catalogs applied</h3><ul id='catalogs'>"
                     + "".join(f"<li>{e(line)}</li>" for line in ctx.catalog_lines()) + "</ul>")
-    for regime, controls in ctx.predicate["controls"].items():
-        rows.append(f"<h3 id='regime-{e(regime)}'>{e(regime)}</h3><table><tr><th>control</th><th>citation</th>"
-                    "<th>status</th><th>rules</th><th>findings</th></tr>")
-        for cid, entry in sorted(controls.items(), key=lambda kv: natural_key(kv[0])):
-            rows.append(f"<tr><td>{e(cid)} {e(entry.get('title', ''))}</td><td>{e(entry.get('citation', ''))}</td>"
-                        f"{_status(entry['status'])}<td>{e(', '.join(entry['rules'])) or '—'}</td>"
-                        f"<td>{entry.get('findings', 0)}</td></tr>")
-        rows.append("</table>")
+    for regime, controls in view.regimes.items():
+        rows.append(f"<section class='regime'><h3 id='regime-{e(regime)}'>{e(_regime_name(regime))}</h3><table>"
+                    + _thead("control", "citation", "status", "rules", "findings"))
+        for c in controls:
+            links = ", ".join(f"<a href='#{n}'>{n}</a>" for n in c.findings) or "—"
+            rows.append(f"<tr><td><span class='nw'>{e(c.id)}</span> {e(c.title)}</td><td>{e(c.citation)}</td>"
+                        f"{_status(c.status, c.blocking)}<td>{e(', '.join(c.rules)) or '—'}</td>"
+                        f"<td>{links}</td></tr>")
+        rows.append("</tbody></table></section>")
     return "\n".join(rows)
 
 
-def _evidence(finding: dict[str, Any]) -> str:
+def _regime_name(regime: str) -> str:
+    return "Organisation policy" if regime == ORG_POLICY else regime
+
+
+def _evidence(fv: FindingView) -> str:
+    """One line per (document field, input file): the places in the file share their prefix."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for x in fv.evidence:
+        grouped.setdefault((x.pointer, x.path), []).append(x.at)
     items = []
-    for ev in finding["evidence"]:
-        sources = "; ".join(f"{s['source']} @ {s.get('at', '')}" for s in ev["sources"]) or "derived by mlgov"
-        items.append(f"<li><code>{e(ev['pointer'])}</code> from {e(sources)}</li>")
+    for (pointer, path), ats in grouped.items():
+        if not path:
+            items.append(f"<li><code>{e(pointer)}</code>: derived by mlgov</li>")
+            continue
+        items.append(f"<li><code>{e(pointer)}</code> from {ident(path)} at <code>{e(_places(ats))}</code></li>")
     return "<ul class='evidence'>" + "".join(items) + "</ul>"
 
 
+def _places(ats: list[str]) -> str:
+    """["/a/b/x", "/a/b/y"] -> "/a/b/{x, y}"."""
+    if len(ats) == 1:
+        return ats[0]
+    prefix = ats[0].rsplit("/", 1)[0] + "/"
+    if all(a.startswith(prefix) and "/" not in a[len(prefix):] for a in ats):
+        return prefix + "{" + ", ".join(a[len(prefix):] for a in ats) + "}"
+    return ", ".join(ats)
+
+
 def _findings(ctx: ReportContext) -> str:
-    grouped = ctx.findings_by_control()
-    if not grouped:
+    view = ctx.view
+    if not view.findings:
         return "<h2>Findings</h2><p>No findings.</p>"
-    out = ["<h2>Findings by control</h2>"]
-    for control in sorted(grouped, key=lambda c: (min(SEVERITY_ORDER.index(f["severity"]) for f in grouped[c]), c)):
-        out.append(f"<h3>{e(control)}</h3><table><tr><th>severity</th><th>rule</th><th>subject</th><th>finding</th>"
-                   "<th>evidence</th></tr>")
-        for f in grouped[control]:
-            sev = f["severity"] + (f" (waived: {f['waiver']})" if f["waived"] else "")
-            out.append(f"<tr class='finding'><td class='sev-{f['severity']}'>{e(sev)}</td><td>{e(f['rule'])}</td>"
-                       f"<td><code>{e(f['subject'])}</code></td><td>{e(f['message'])}</td><td>{_evidence(f)}</td></tr>")
-        out.append("</table>")
+    out = ["<h2>Findings</h2><p class='muted'>Each finding once, with the in-scope controls it touches. Evidence: "
+           "the field of the canonical document, and the input file (relative to the release bundle) and place in "
+           "it that stated the fact.</p><table id='findings'>"
+           + _thead("#", "severity", "rule", "subject", "finding", "controls").removesuffix("<tbody>")]
+    for fv in view.findings:
+        f = fv.finding
+        sev = f["severity"] + (f" (waived: {f['waiver']})" if f["waived"] else "")
+        block = "<div class='blocking'>blocks release</div>" if fv.blocking else ""
+        controls = "<br>".join(ident(c.replace(ORG_POLICY + ":", "Organisation policy: ")) for c in fv.controls) \
+            or "—"
+        if fv.out_of_scope:
+            controls += "<div class='muted'>not applicable: " + ", ".join(ident(c) for c in fv.out_of_scope) + "</div>"
+        out.append(f"<tbody class='finding' id='{fv.number}'><tr><td class='nw' rowspan='2'>{fv.number}</td>"
+                   f"<td class='sev-{f['severity']}'>{e(sev)}{block}</td><td class='nw'>{e(f['rule'])}</td>"
+                   f"<td class='subject'>{ident(f['subject'])}</td><td>{e(f['message'])}</td><td>{controls}</td></tr>"
+                   f"<tr class='evidence-row'><td colspan='5'><span class='label'>Evidence</span>{_evidence(fv)}</td>"
+                   "</tr></tbody>")
+    out.append("</table>")
     return "\n".join(out)
+
+
+def _edges(document: dict[str, Any]) -> str:
+    edges = document.get("lineage", {}).get("edges", [])
+    rows = [f"<tr><td>{ident(x['from'])}</td><td class='nw'>{e(x['type'].replace('_', ' '))}</td>"
+            f"<td>{ident(x['to'])}</td></tr>" for x in edges]
+    return ("<table id='lineage-edges'>" + _thead("from", "relation", "to") + "".join(rows) + "</tbody></table>"
+            if rows else "")
 
 
 def _approvals(document: dict[str, Any]) -> str:
@@ -121,45 +197,49 @@ def _approvals(document: dict[str, Any]) -> str:
                for d in document.get("deployments", []) if d.get("timestamp")]
     if not events:
         return "<h2>Approvals timeline</h2><p>No approvals recorded.</p>"
-    rows = ["<h2>Approvals timeline</h2><table id='approvals'><tr><th>when</th><th>event</th><th>what</th>"
-            "<th>bound to</th></tr>"]
-    rows += [f"<tr><td>{e(t)}</td><td>{e(k)}</td><td>{e(w)}</td><td><code>{e(d)}…</code></td></tr>"
+    rows = ["<h2>Approvals timeline</h2><table id='approvals'>" + _thead("when", "event", "what", "bound to")]
+    rows += [f"<tr><td class='nw'>{e(t)}</td><td>{e(k)}</td><td>{e(w)}</td><td><code>{e(d)}…</code></td></tr>"
              for t, k, w, d in sorted(events)]
-    rows.append("</table>")
+    rows.append("</tbody></table>")
     return "\n".join(rows)
 
 
 def _waivers(waivers: list[dict[str, Any]]) -> str:
     if not waivers:
         return "<h2>Waivers</h2><p>None.</p>"
-    rows = ["<h2>Waivers</h2><table><tr><th>waiver</th><th>rule</th><th>status</th><th>subjects</th>"
-            "<th>justification</th><th>approved by</th><th>expires</th></tr>"]
+    rows = ["<h2>Waivers</h2><table>" + _thead("waiver", "rule", "status", "subjects", "justification",
+                                                "approved by", "expires")]
     for w in waivers:
         by = w.get("approved_by") or {}
-        rows.append(f"<tr><td>{e(w['id'])}</td><td>{e(w['rule'])}</td><td>{e(w['status'])}"
-                    f"{' — ' + e(w['reason']) if w.get('reason') else ''}</td><td>{e(', '.join(w.get('subjects', [])))}"
-                    f"</td><td>{e(w.get('justification', ''))}</td><td>{e(by.get('name', '—'))} {e(by.get('role', ''))}"
-                    f"</td><td>{e(w.get('expires', ''))}</td></tr>")
-    rows.append("</table>")
+        rows.append(f"<tr><td class='nw'>{e(w['id'])}</td><td class='nw'>{e(w['rule'])}</td><td>{e(w['status'])}"
+                    f"{' — ' + e(w['reason']) if w.get('reason') else ''}</td>"
+                    f"<td>{'<br>'.join(ident(x) for x in w.get('subjects', []))}</td>"
+                    f"<td>{e(w.get('justification', ''))}</td><td>{e(by.get('name', '—'))} {e(by.get('role', ''))}"
+                    f"</td><td class='nw'>{e(w.get('expires', ''))}</td></tr>")
+    rows.append("</tbody></table>")
     return "\n".join(rows)
 
 
 def _policy(ctx: ReportContext) -> str:
     p = ctx.predicate
-    rows = ["<h2>Policy and evaluation</h2><table><tr><th>pack</th><th>version</th><th>digest</th></tr>"]
-    rows += [f"<tr><td>{e(x['name'])}</td><td>{e(x['version'])}</td><td><code>{e(x['digest'])}</code></td></tr>"
-             for x in p["packs"]]
-    rows.append(f"</table><p>Policy digest <code>sha256:{e(p['policy']['digest']['sha256'])}</code>; engine "
+    rows = ["<h2>Policy and evaluation</h2><table>" + _thead("pack", "version", "digest")]
+    rows += [f"<tr><td>{e(x['name'])}</td><td>{e(x['version'])}</td>"
+             f"<td><code class='digest'>{e(x['digest'])}</code></td></tr>" for x in p["packs"]]
+    rows.append(f"</tbody></table><p>Policy digest <code>sha256:{e(p['policy']['digest']['sha256'])}</code>; engine "
                 f"{e(p['evaluation']['engine'].get('version', ''))}; canonical document "
                 f"<code>sha256:{e(p['input']['document_digest']['sha256'])}</code> built from "
-                f"{len(p['input']['sources'])} input files.</p>")
+                f"{len(p['input']['sources'])} input files (paths relative to "
+                f"<code>{e(ctx.view.source_root or '.')}</code>):</p><table>"
+                + _thead("input file", "format", "sha256"))
+    root = ctx.view.source_root
+    rows += [f"<tr><td>{ident(relative(x.get('path', ''), root))}</td><td>{e(x.get('format', ''))}</td>"
+             f"<td><code class='digest'>{e(x.get('sha256', ''))}</code></td></tr>" for x in p["input"]["sources"]]
+    rows.append("</tbody></table>")
     return "\n".join(rows)
 
 
 def _how_to_verify(ctx: ReportContext) -> str:
-    return ("<h2>How to verify this decision independently</h2><p>The verdict is a DSSE envelope "
-            "(payload type <code>application/vnd.in-toto+json</code>) around an in-toto Statement; check its signature "
-            "with the publisher's public key and that your artifact's sha256 is a subject:</p>"
-            f"<pre>mlgov verify {e(ctx.verdict_path)} --key PUBLIC_KEY.pem --artifact ARTIFACT --require-pass</pre>"
-            "<p class='muted'>Or without mlgov: see docs/verifying-verdicts.md (a 30-line check using only the "
-            "Python <code>cryptography</code> package).</p>")
+    steps = "".join(f"<li>{e(step)}</li>" for step in STEPS)
+    return (f"<section class='keep'><h2>How to verify this decision independently</h2><p>Verdict file: "
+            f"<code>{e(ctx.verdict_path)}</code>. {e(ctx.verification)}.</p><ol>{steps}</ol></section>"
+            f"<h3>check.py</h3><pre>{e(SCRIPT)}</pre>")

@@ -1,8 +1,10 @@
 """OSCAL 1.2.3 assessment results (JSON) for assessors who use OSCAL tooling.
 
 One result; one observation per finding (method AUTOMATED, with its evidence as relevant
-evidence) and one OSCAL finding per control of the in-scope regimes that rules assessed, whose
+evidence) and one OSCAL finding per control of the in-scope regimes that rules assessed (plus
+the organisation-policy items of rules that map to no in-scope control, see view.py), whose
 target status is satisfied or not-satisfied and which links the observations behind it.
+Regimes outside the model's scope are not listed.
 UUIDs are derived from the verdict, so the same verdict gives the same document.
 """
 
@@ -17,6 +19,7 @@ from .. import __version__
 from .context import ReportContext
 
 OSCAL_VERSION = "1.2.3"
+NS = "https://mlgov.dev/ns/oscal"
 _NS = uuid.UUID("6f0e5c34-1b2a-4c9e-9d6a-3b7f2e1a8c55")
 
 
@@ -33,39 +36,43 @@ def render(ctx: ReportContext) -> str:
     def uid(*parts: str) -> str:
         return str(uuid.uuid5(_NS, ":".join((seed, *parts))))
 
+    view = ctx.view
     observations, obs_of_control = [], {}
-    for i, f in enumerate(p["findings"]):
-        oid = uid("observation", str(i))
+    for fv in view.findings:
+        f = fv.finding
+        oid = uid("observation", fv.number)
         observations.append({
-            "uuid": oid, "title": f"{f['rule']}: {f['title']}", "description": f["message"],
-            "methods": ["AUTOMATED"], "types": ["finding"],
+            "uuid": oid, "title": f"{fv.number} {f['rule']}: {f['title']}", "description": f"{f['subject']}: "
+            f"{f['message']}", "methods": ["AUTOMATED"], "types": ["finding"],
             "collected": p["timeVerified"],
-            "props": [{"name": "severity", "value": f["severity"], "ns": "https://mlgov.dev/ns/oscal"},
-                      {"name": "waived", "value": str(f["waived"]).lower(), "ns": "https://mlgov.dev/ns/oscal"}],
-            "relevant-evidence": [{"href": "#" + ev["pointer"], "description": "; ".join(
-                f"{s['source']} @ {s.get('at', '')}" for s in ev["sources"]) or "derived by mlgov"}
-                for ev in f["evidence"]],
+            "props": [{"name": "severity", "value": f["severity"], "ns": NS},
+                      {"name": "waived", "value": str(f["waived"]).lower(), "ns": NS},
+                      {"name": "blocking", "value": str(fv.blocking).lower(), "ns": NS}],
+            "relevant-evidence": [{"href": f"{x.path}#{x.at}" if x.path else "#" + x.pointer,
+                                   "description": f"document {x.pointer}"
+                                   + (f" stated by {x.path} at {x.at}" if x.path else ", derived by mlgov")}
+                                  for x in fv.evidence],
         })
-        for control in f["controls"]:
+        for control in fv.controls:
             obs_of_control.setdefault(control, []).append(oid)
     findings, assessed = [], []
-    for regime, controls in p["controls"].items():
-        for cid, entry in controls.items():
-            if entry["status"] in ("not_applicable", "not_assessed", "not_in_force"):
+    for regime, controls in view.regimes.items():
+        for c in controls:
+            if c.status in ("not_assessed", "not_in_force"):
                 continue
-            key = f"{regime}:{cid}"
-            control_id = _token(f"{regime}-{cid}")
+            control_id = _token(f"{regime}-{c.id}")
             assessed.append({"control-id": control_id})
-            state = "satisfied" if entry["status"] in ("satisfied", "waived") else "not-satisfied"
+            state = "satisfied" if c.status in ("satisfied", "waived") else "not-satisfied"
             finding: dict[str, Any] = {
-                "uuid": uid("finding", key), "title": f"{key} {entry.get('title', '')}".strip(),
-                "description": f"{entry.get('citation', key)}: {entry['status'].replace('_', ' ')} "
-                               f"(rules {', '.join(entry['rules'])})",
+                "uuid": uid("finding", c.key), "title": f"{c.key} {c.title}".strip(),
+                "description": f"{c.citation or c.key}: {c.status.replace('_', ' ')} (rules {', '.join(c.rules)})"
+                               + ("; blocks the release" if c.blocking else ""),
+                "props": [{"name": "blocking", "value": str(c.blocking).lower(), "ns": NS}],
                 "target": {"type": "objective-id", "target-id": control_id,
-                           "status": {"state": state, "reason": entry["status"].replace("_", "-")}},
+                           "status": {"state": state, "reason": c.status.replace("_", "-")}},
             }
-            if obs_of_control.get(key):
-                finding["related-observations"] = [{"observation-uuid": o} for o in obs_of_control[key]]
+            if obs_of_control.get(c.key):
+                finding["related-observations"] = [{"observation-uuid": o} for o in obs_of_control[c.key]]
             findings.append(finding)
     result: dict[str, Any] = {
         "uuid": uid("result"), "title": f"mlgov gate for {p['input']['document_id']}",
