@@ -1,5 +1,6 @@
 """Retention audit at inventory scale: a generator of realistic synthetic inventories (model
-versions with datasets, lineage, retention facts, legal holds), then the audit of 10,000 and
+versions with datasets (some shared by a model's versions, some with their own retention class or
+under hold), lineage, retention facts, legal holds), then the audit of 10,000 and
 100,000 artifacts with all built-in retention rules on every core. Reports seconds, the 100k/10k
 ratio and peak memory (this process and its workers).
 
@@ -32,6 +33,13 @@ def synthetic_document(i: int, rng: random.Random) -> dict:
     ds = [{"id": f"ds-{i}-{k}", "name": f"ds-{i}-{k}", "license": "LicenseRef-internal",
            "license_info": {"valid": True, "alternatives": [["LicenseRef-internal"]], "unknown": []},
            "personal_data": rng.random() < 0.3, "roles": ["training"]} for k in range(rng.randint(1, 3))]
+    if rng.random() < 0.3:  # the model's versions share a training set: cross-inventory purge safety
+        ds[0]["id"] = ds[0]["name"] = f"ds-{name}"
+    for d in ds:  # datasets with their own retention class get their own plan line
+        if rng.random() < 0.2:
+            d["retention_class"] = rng.choice(CLASSES)
+        if rng.random() < 0.01:
+            d["legal_hold"] = {"active": True, "reason": "regulator inquiry"}
     primary = f"model:{name}"
     nodes = [{"id": primary, "kind": "model", "name": name, "ref": "/model"}]
     nodes += [{"id": f"dataset:{d['id']}", "kind": "dataset", "name": d["name"], "ref": f"/datasets/{k}"}
@@ -50,7 +58,8 @@ def synthetic_document(i: int, rng: random.Random) -> dict:
     return {
         "schema": "https://mlgov.dev/schemas/artifact-document/v1", "document_id": f"{name}@{version}",
         "subjects": [{"id": f"{name}-{version}", "kind": "model", "name": f"{name}-{version}",
-                      "digest": {"sha256": f"{i:064x}"}}],
+                      "digest": {"sha256": f"{i:064x}"}, **({"retention_class": rng.choice(CLASSES)}
+                                                          if rng.random() < 0.1 else {})}],
         "model": {"name": name, "version": version, "owner": {"team": f"team-{i % 17}"}, "risk_tier": "high",
                   "regulatory_scope": ["SR-11-7"]},
         "datasets": ds, "retention": retention,

@@ -20,6 +20,7 @@ from .errors import InputError
 from .sources.bundle import is_manifest, read_bundle
 from .sources.loader import load
 from .sources.registry import detect
+from .sources.signed_inputs import TrustedKey, trusted_inputs
 
 
 def collect(inputs: Sequence[str | Path]) -> list[tuple[SourceRef, FactList]]:
@@ -41,14 +42,24 @@ def collect(inputs: Sequence[str | Path]) -> list[tuple[SourceRef, FactList]]:
     return pairs
 
 
-def normalize(inputs: Sequence[str | Path]) -> dict[str, Any]:
-    """The validated canonical document for one release described by ``inputs``."""
+def normalize(inputs: Sequence[str | Path], input_keys: Sequence[TrustedKey] | None = None) -> dict[str, Any]:
+    """The validated canonical document for one release described by ``inputs``.
+
+    ``input_keys``: keys trusted to sign input envelopes (in-toto/SLSA in DSSE or Sigstore
+    bundles); facts from envelopes they verify are marked verified in the provenance. Without
+    it, the keys set by :func:`mlgov.sources.signed_inputs.trusted_inputs` apply (if any).
+    """
+    if input_keys is not None:
+        with trusted_inputs(input_keys):
+            return normalize(inputs)
     if not inputs:
         raise InputError(None, "no input given (a bundle directory or metadata files)")
     if len(inputs) == 1 and Path(inputs[0]).is_file():
         loaded = load(Path(inputs[0]), str(inputs[0]))
         if _is_document(loaded.data):
             validate_document(loaded.data, loaded.display)
+            if not isinstance(loaded.data.get("document_id"), str) or not loaded.data["document_id"]:
+                raise InputError(loaded.display, "a canonical document needs a document_id", "/document_id")
             return loaded.data
     return build_document(collect(inputs))
 

@@ -33,7 +33,10 @@ def to_datetime(value: object, display: str, pointer: str | None) -> datetime:
         raise InputError(display, f"expected an RFC 3339 timestamp, got {type(value).__name__}", pointer)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    try:
+        return dt.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is after the last representable instant
+        raise InputError(display, f"timestamp out of range in UTC: {value!r}", pointer) from None
 
 
 def normalize(value: object, display: str, pointer: str | None) -> dict:
@@ -43,9 +46,12 @@ def normalize(value: object, display: str, pointer: str | None) -> dict:
 def from_epoch_ms(ms: int | float | str, display: str, pointer: str) -> dict:
     try:
         seconds = int(ms) / 1000
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(display, f"not an epoch-milliseconds timestamp: {ms!r}", pointer) from None
-    return from_datetime(datetime.fromtimestamp(seconds, tz=UTC))
+    try:
+        return from_datetime(datetime.fromtimestamp(seconds, tz=UTC))
+    except (ValueError, OverflowError, OSError):  # before year 1 or after 9999
+        raise InputError(display, f"epoch-milliseconds timestamp out of range: {ms!r}", pointer) from None
 
 
 def from_datetime(dt: datetime) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -50,7 +51,9 @@ def test_signed_plan_for_the_examples(cli, tmp_path, inventory):
     entries = {e["artifact"]: e for e in stmt["predicate"]["entries"]}
     assert entries["acme-support-assistant@1.4.0"]["action"] == "hold"  # the legal hold wins
     assert entries["credit-risk-pd@3.2.0"]["action"] == "keep"
-    assert entries["credit-risk-pd@3.2.0"]["regulations"][:2] == ["EU-AI-ACT:Art.18", "EU-AI-ACT:Art.19"]
+    # regulations filtered to the record's regulatory scope (SR 11-7 for the bank model)
+    assert entries["credit-risk-pd@3.2.0"]["regulations"] == ["SR-11-7:documentation"]
+    assert entries["cxr-triage@2.1.0"]["regulations"] == ["21-CFR-11:11.10(c)", "FDA:QMSR-records"]
     assert entries["acme-support-assistant@1.4.0"]["findings"][0]["rule"] == "RET-002"
     assert {s["name"] for s in stmt["subject"]} >= {"credit-risk-pd-model", "cxr-triage.onnx"}
     md, html = (tmp_path / "out" / "plan.md").read_text(), (tmp_path / "out" / "plan.html").read_text()
@@ -106,8 +109,11 @@ def test_diff_against_the_previous_plan(cli, tmp_path, inventory):
     assert changes["acme-support-assistant@1.4.0"] == {
         "artifact": "acme-support-assistant@1.4.0", "change": "action", "from": "hold", "to": "keep",
         "reason": "retention facts missing: kept until they are stated (never purged on missing facts)"}
-    assert changes["credit-risk-pd@3.2.0"] == {"artifact": "credit-risk-pd@3.2.0", "change": "removed",
-                                               "action": "keep"}
+    lost = changes["credit-risk-pd@3.2.0"]  # it had to be kept (in use): its disappearance is a finding
+    assert lost["change"] == "lost" and lost["finding"] is True and lost["action"] == "keep"
+    assert "no plan marked it for purge" in lost["reason"] and "credit-risk-pd@3.2.0: lost" in later.stderr
+    markdown = (tmp_path / "out" / "plan.md").read_text()
+    assert "- credit-risk-pd@3.2.0: lost (keep); finding: gone although" in markdown
     assert changes["model-00000@2.0.0"]["change"] == "new"
     assert "cxr-triage@2.1.0" not in changes
     assert "## Changes since the previous audit" in (tmp_path / "out" / "plan.md").read_text()
@@ -128,8 +134,14 @@ def test_generated_inventory_documents_are_valid_and_evaluate(tmp_path, cli):
     result = audit(cli, tmp_path, path)
     assert result.exit_code == 1
     summary = plan(tmp_path)["predicate"]["summary"]
-    assert summary["evaluated"] == 200 and set(summary["actions"]) <= {"keep", "archive", "purge", "hold"}
+    assert summary["evaluated"] == 200 and set(summary["actions"]) <= {"keep", "archive", "purge", "hold", "review"}
     assert summary["actions"].get("purge") and summary["actions"].get("hold")
+    entries = plan(tmp_path)["predicate"]["entries"]
+    # purges blocked because a kept version of the same model shares its training set (RET-007)
+    blocked = [e for e in entries if any(f["rule"] == "RET-007" for f in e.get("findings", []))]
+    assert blocked and all(e["action"] == "review" and "shares dataset:ds-" in e["reason"] for e in blocked)
+    assert any(e["kind"] == "record" and "shares dataset:ds-model-" in e["reason"] for e in blocked)
+    assert summary["artifact_lines"] == sum(1 for e in entries if e["kind"] != "record") > 0
 
 
 def test_impact_lists_everything_downstream(cli, tmp_path, inventory):
@@ -183,3 +195,93 @@ def test_fast_and_full_schema_validation_agree(tmp_path):
         except Exception:
             fast_ok = False
         assert fast_ok == full_ok, mutate
+
+
+def test_integrity_rehashes_archived_artifacts(cli, tmp_path):
+    """A plan's subjects re-hashed where the plan says they live: a bundle path under --root, a
+    file:// URI; an oci:// image cannot be read here (no fsspec) and is never reported verified."""
+    import shutil
+
+    archive = tmp_path / "archive"
+    shutil.copytree(BUNDLES / "credit-risk-pd", archive)
+    doc = normalize([archive])
+    copy = tmp_path / "elsewhere" / "model.ubj"
+    copy.parent.mkdir()
+    shutil.copy(archive / "model" / "model.ubj", copy)
+    moved = json.loads(json.dumps(doc))
+    moved["document_id"] = "credit-risk-pd@3.2.0-copy"
+    moved["subjects"] = [{**doc["subjects"][0], "name": "copied-model", "uri": copy.as_uri()}]
+    moved["subjects"][0].pop("path")
+    inventory = tmp_path / "inventory.jsonl"
+    inventory.write_text(json.dumps(doc) + "\n" + json.dumps(moved) + "\n")
+    assert cli("keygen", "-o", tmp_path).exit_code == 0
+    audit(cli, tmp_path, inventory)
+    signed, pub = tmp_path / "out" / "plan.json", tmp_path / "mlgov-key.pub.pem"
+
+    result = cli("audit", "integrity", signed, "--key", pub, "--root", archive, "--json")
+    rows = {r["name"]: r for r in result.json()}
+    assert rows["credit-risk-pd-model"]["status"] == "ok" and rows["copied-model"]["status"] == "ok"
+    assert rows["copied-model"]["location"] == copy.as_uri()
+    container = rows["registry.acmebank.example/risk/credit-risk-pd-scoring"]
+    assert container["status"] == "unverifiable" and "fsspec is not installed" in container["detail"]
+    assert result.exit_code == 2
+
+    local_only = tmp_path / "local-only"
+    inventory.write_text(json.dumps(moved) + "\n")
+    cli("audit", "retention", "--inventory", inventory, "--key", tmp_path / "mlgov-key.pem", "--as-of", "2026-11-24",
+        "--out", local_only, "--workers", "1")
+    assert cli("audit", "integrity", local_only / "plan.json", "--key", pub).exit_code == 0
+
+    copy.write_bytes(b"tampered")
+    (archive / "model" / "model.ubj").unlink()
+    assert cli("audit", "integrity", local_only / "plan.json", "--key", pub).exit_code == 1
+    rows = {r["name"]: r for r in cli("audit", "integrity", signed, "--key", pub, "--root", archive,
+                                      "--json").json()}
+    assert rows["copied-model"]["status"] == "changed"
+    assert rows["copied-model"]["detail"] == f"sha256 is now {hashlib.sha256(b'tampered').hexdigest()}"
+    gone = rows["credit-risk-pd-model"]  # gone from the archive; its s3:// copy cannot be checked here
+    assert gone["status"] == "unverifiable" and "model/model.ubj: not found" in gone["detail"]
+
+    other = tmp_path / "other"
+    other.mkdir()
+    assert cli("keygen", "-o", other).exit_code == 0
+    untrusted = cli("audit", "integrity", signed, "--key", other / "mlgov-key.pub.pem")
+    assert untrusted.exit_code == 2 and "not signed by a trusted key" in error_line(untrusted)
+
+
+def test_holds_and_purge_safety_reach_across_the_inventory(cli, tmp_path):
+    """A dataset held in one record holds every record built from it; a record due for purge is
+    blocked while a kept record shares its artifact digest or has it upstream in its lineage."""
+    import random
+
+    rng = random.Random(11)
+    kept, due, twin, base, derived, user = (synthetic_document(i, rng) for i in range(6))
+    for doc in (due, twin, base):
+        doc["retention"] = {"created": {"utc": "2020-01-01T00:00:00Z", "epoch_s": 1577836800},
+                            "retention_class": "automatic-logs"}
+    kept["retention"] = {"retention_class": "model-documentation", "created": due["retention"]["created"]}
+    twin["subjects"][0]["digest"] = kept["subjects"][0]["digest"]           # the same bytes as a kept model
+    derived["retention"] = dict(kept["retention"])
+    derived["lineage"]["upstream"][derived["lineage"]["primary"]].append(  # fine-tuned from `base`
+        {"node": base["lineage"]["primary"], "path": [base["lineage"]["primary"], derived["lineage"]["primary"]],
+         "via": ["base_model"], "distance": 1})
+    user["datasets"][0]["legal_hold"] = {"active": True, "reason": "subpoena 2026-7"}
+    due["datasets"].append(dict(user["datasets"][0], legal_hold={"active": False}))
+    path = tmp_path / "inventory.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in (kept, due, twin, base, derived, user)))
+    assert cli("keygen", "-o", tmp_path).exit_code == 0
+    assert audit(cli, tmp_path, path).exit_code == 1
+    entries = {e["artifact"]: e for e in plan(tmp_path)["predicate"]["entries"]}
+
+    held = entries[due["document_id"]]
+    assert held["action"] == "hold"
+    assert held["reason"] == (f"legal hold on dataset:{user['datasets'][0]['id']} (stated by "
+                              f"{user['document_id']}): subpoena 2026-7")
+    shared = entries[twin["document_id"]]
+    assert shared["action"] == "review"
+    [finding] = shared["findings"]
+    assert finding["rule"] == "RET-007" and kept["document_id"] in finding["message"]
+    assert f"artifact digest sha256:{kept['subjects'][0]['digest']['sha256']}" in finding["message"]
+    upstream = entries[base["document_id"]]
+    assert upstream["action"] == "review" and derived["document_id"] in upstream["reason"]
+    assert f"lineage node {base['lineage']['primary']}" in upstream["reason"]

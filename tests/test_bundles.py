@@ -56,8 +56,9 @@ def test_credit_model_facts_and_their_provenance(credit):
     # stated by the manifest and corroborated by the ML-BOM and MLflow: every source is cited
     assert prov(credit, "/model/name") == [("mlgov.yaml", "/model/name"),
                                            ("ml-bom.cdx.json", "/metadata/component/name"),
-                                           ("mlflow-export.json", "/registered_model/name"),
-                                           ("mlflow-export.json", "/model_versions/0/name")]
+                                           # an MLflow version's facts come before its model's defaults
+                                           ("mlflow-export.json", "/model_versions/0/name"),
+                                           ("mlflow-export.json", "/registered_model/name")]
     assert prov(credit, "/model/risk_tier") == [("mlgov.yaml", "/model/risk_tier"),
                                                 ("mlflow-export.json", "/registered_model/tags/0/value")]
     assert prov(credit, "/model/version")[2] == ("mlflow-export.json", "/model_versions/0/tags/0/value")

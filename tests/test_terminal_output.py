@@ -61,6 +61,7 @@ def test_explain_prints_description_controls_remediation_and_a_real_finding(cli)
     assert out.startswith("LIC-002 A commercial model is not built from non-commercial data or models")
     assert "EU-AI-ACT:Art.10: Data and data governance (Art. 10)" in out
     assert "Remediation" in out and "commercial license" in out
-    assert "critical | LIC-002 | dataset:imagenet-1k | commercial model cxr-triage uses dataset imagenet-1k" in out
+    assert ("critical | LIC-002 | dataset:imagenet-1k | model cxr-triage (use: commercial) uses dataset "
+            "imagenet-1k") in out
     missing = cli("explain", "NOPE-1")
     assert missing.exit_code == 2 and "no rule 'NOPE-1'" in missing.stderr

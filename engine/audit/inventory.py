@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, MlgovError
-from ..safeio import MAX_FILE_BYTES, parse_json
+from ..safeio import MAX_FILE_BYTES, parse_json, read_lines
 
 MAX_INVENTORY_BYTES = 8 * 1024 * 1024 * 1024  # the file is streamed; each line is bounded
 
@@ -45,18 +45,15 @@ def read_jsonl(path: Path, parse: bool = True) -> Iterator[Item]:
     """Entries of a JSON-lines inventory; with ``parse=False`` lines are left raw (parsed later,
     in the worker that evaluates them, rather than parsed here and pickled across)."""
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - streamed below
-    except OSError as exc:
-        raise MlgovError(f"{path}: cannot read the inventory: {exc.strerror}") from None
-    if path.stat().st_size > MAX_INVENTORY_BYTES:
-        raise MlgovError(f"{path}: inventory larger than {MAX_INVENTORY_BYTES} bytes")
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
+        lines = read_lines(path, str(path), MAX_FILE_BYTES, MAX_INVENTORY_BYTES)
+        for number, raw in lines:  # each line's length is checked while it is read
             where = f"{path}:{number}"
-            if len(raw) > MAX_FILE_BYTES:
+            if raw is None:
                 yield Item(where, error=f"line longer than {MAX_FILE_BYTES} bytes")
+                continue
+            if not raw.strip():
                 continue
             item = Item(where, raw=raw)
             yield item.parsed() if parse else item
+    except InputError as exc:
+        raise MlgovError(f"{path}: cannot read the inventory: {exc.message}") from None

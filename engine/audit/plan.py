@@ -19,7 +19,7 @@ PREDICATE_TYPE = "https://mlgov.dev/attestations/retention-plan/v1"
 
 def statement(outcome: dict[str, Any], packs: list[Pack], as_of: dict, source: str,
               changes: list[dict] | None) -> dict[str, Any]:
-    subjects = sorted({(s["name"], s["digest"]["sha256"]) for e in outcome["entries"] for s in e["subjects"]})
+    subjects = sorted({(s["name"], s["digest"]["sha256"]) for e in outcome["entries"] for s in e.get("subjects", ())})
     if not subjects:  # a plan still needs a subject: bind it to the inventory listing itself
         listing = rfc8785.dumps(sorted(e["artifact"] for e in outcome["entries"]))
         subjects = [("inventory", hashlib.sha256(listing).hexdigest())]
@@ -32,6 +32,8 @@ def statement(outcome: dict[str, Any], packs: list[Pack], as_of: dict, source: s
     }
     if changes is not None:
         predicate["changes"] = changes
+    if "deleted" in outcome:
+        predicate["deleted"] = outcome["deleted"]
     return {"_type": STATEMENT_TYPE, "predicateType": PREDICATE_TYPE,
             "subject": [{"name": n, "digest": {"sha256": d}} for n, d in subjects], "predicate": predicate}
 

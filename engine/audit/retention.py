@@ -4,6 +4,7 @@ and reason per artifact). It never deletes anything: it says what should happen 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 from collections import Counter
@@ -15,6 +16,7 @@ from ..document import validate_document
 from ..errors import MlgovError
 from ..evaluation.evaluate import Evaluator
 from ..packs.model import Pack
+from . import crosscheck
 from .inventory import Item
 
 CHUNK = 256
@@ -26,6 +28,13 @@ def _init(packs: list[Pack], as_of: dict, params: dict | None, engine: str = "re
           cross_check: str | None = None) -> None:
     _worker["evaluator"] = Evaluator(packs, engine=engine, cross_check=cross_check, params=params)
     _worker["as_of"] = as_of
+
+
+def _init_worker(packs: list[Pack], as_of: dict, params: dict | None, engine: str = "regorus",
+                 cross_check: str | None = None) -> None:
+    """A worker keeps nothing between chunks: the collector the parent paused is back on here."""
+    gc.enable()
+    _init(packs, as_of, params, engine, cross_check)
 
 
 def _evaluate(chunk: list[Item]) -> list[dict[str, Any]]:
@@ -49,28 +58,72 @@ def _evaluate(chunk: list[Item]) -> list[dict[str, Any]]:
 
 
 def plan_entry(document: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """The record's plan line, its artifacts' own lines (``_artifacts``) and what the
+    cross-inventory checks need (``_index``); the two private keys are consumed by
+    :func:`crosscheck.settle` and never signed."""
     findings = result["findings"]
     disposition = next((f for f in findings if f["rule"] == "RET-001"), None)
     details = (disposition or {}).get("details", {})
+    scope = document.get("model", {}).get("regulatory_scope")
     entry: dict[str, Any] = {
         "artifact": document["document_id"],
-        "subjects": [{"name": s.get("name", s["id"]), "digest": s["digest"]} for s in document.get("subjects", [])
-                     if s.get("digest")],
+        "kind": "record",
+        "subjects": [_subject(s) for s in document.get("subjects", []) if s.get("digest")],
         "owner": _owner(document.get("model", {}).get("owner", {})),
         "action": details.get("action", "review"),
         "reason": details.get("reason", "no disposition rule ran"),
         "rule": disposition["rule"] if disposition else None,
-        "regulations": disposition["controls"] if disposition else [],
-        "regulatory_scope": document.get("model", {}).get("regulatory_scope", []),  # renderers filter by it
+        "regulations": in_scope(disposition["controls"], scope) if disposition else [],
+        "regulatory_scope": scope or [],  # renderers say when none is stated
     }
-    for key in ("until", "since"):
+    for key in ("until", "since", "source", "holds"):
         if key in details:
             entry[key] = details[key]
+    extra = document.get("model", {}).get("extra", {})
+    if "registry_version" in extra:
+        entry["registry"] = {"model": document["model"].get("name"), "version": extra["registry_version"]}
     problems = [{"rule": f["rule"], "severity": f["severity"], "subject": f["subject"], "message": f["message"],
-                 "controls": f["controls"]} for f in findings if f["rule"] != "RET-001"]
+                 "controls": f["controls"]} for f in findings if f["rule"] not in ("RET-001", "RET-006")]
     if problems:
         entry["findings"] = problems
+    entry["_artifacts"] = [_artifact_line(f, document, scope) for f in findings if f["rule"] == "RET-006"]
+    entry["_index"] = crosscheck.index(document)
     return entry
+
+
+def in_scope(controls: list[str], scope: list[str] | None) -> list[str]:
+    """The controls of the record's regulatory scope; all of them when the scope is not stated
+    (an unknown scope narrows nothing)."""
+    if not scope:
+        return controls
+    return [c for c in controls if c.split(":", 1)[0] in scope]
+
+
+def _subject(subject: dict[str, Any]) -> dict[str, Any]:
+    """Name, digest and where it lives (``mlgov audit integrity`` re-hashes it there later)."""
+    out = {"name": subject.get("name", subject["id"]), "digest": subject["digest"]}
+    for key in ("path", "uri"):
+        if subject.get(key):
+            out[key] = subject[key]
+    return out
+
+
+def _artifact_line(finding: dict[str, Any], document: dict[str, Any], scope: list[str] | None) -> dict[str, Any]:
+    details = finding["details"]
+    line = {"artifact": finding["subject"], "kind": finding["subject"].split(":", 1)[0],
+            "action": details["action"], "reason": details["reason"], "rule": finding["rule"],
+            "retention_class": details["retention_class"], "regulations": in_scope(finding["controls"], scope),
+            "regulatory_scope": scope or [],
+            "used_by": [document["document_id"]]}
+    for key in ("until", "since", "source"):
+        if key in details:
+            line[key] = details[key]
+    if details.get("class_defined") is False:
+        message = (f"retention class {details['retention_class']} of {finding['subject']} is not defined in the "
+                   "retention pack's parameters")
+        line["findings"] = [{"rule": "RET-002", "severity": "medium", "subject": finding["subject"],
+                             "message": message, "controls": finding["controls"]}]
+    return line
 
 
 def _owner(owner: dict[str, str]) -> str | None:
@@ -89,6 +142,20 @@ def audit(items: Iterable[Item], packs: list[Pack], as_of: dict, workers: int | 
     """Entries and failures of the whole inventory; entries keep the inventory's order."""
     workers = workers or os.cpu_count() or 1
     entries, failures = [], []
+    # The plan's entries are acyclic and only grow: the cyclic garbage collector would rescan all of
+    # them again and again (superlinear at 100,000 entries). Reference counting frees the rest.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _audit(items, packs, as_of, workers, params, progress, entries, failures, engine, cross_check)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _audit(items: Iterable[Item], packs: list[Pack], as_of: dict, workers: int, params: dict | None,
+           progress: Callable[[int], None] | None, entries: list, failures: list, engine: str,
+           cross_check: str | None) -> dict[str, Any]:
     if workers == 1:
         _init(packs, as_of, params, engine, cross_check)
         results: Iterable[list[dict]] = map(_evaluate, _chunks(items, CHUNK))
@@ -97,7 +164,7 @@ def audit(items: Iterable[Item], packs: list[Pack], as_of: dict, workers: int | 
         # OPA is a Go runtime: a forked copy of a process that has started one can hang, so
         # workers that run OPA start fresh (spawn); regorus workers fork (faster start)
         method = "spawn" if "opa" in (engine, cross_check) else "fork"
-        pool = mp.get_context(method).Pool(workers, initializer=_init,
+        pool = mp.get_context(method).Pool(workers, initializer=_init_worker,
                                            initargs=(packs, as_of, params, engine, cross_check))
         results = pool.imap(_evaluate, _chunks(items, CHUNK))
     try:
@@ -110,15 +177,25 @@ def audit(items: Iterable[Item], packs: list[Pack], as_of: dict, workers: int | 
         if pool is not None:
             pool.close()
             pool.join()
+    entries += crosscheck.settle(entries)
+    return {"entries": entries, "failures": failures, "summary": summarize(entries, failures)}
+
+
+def summarize(entries: list[dict[str, Any]], failures: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts of records (inventory entries); ``actions`` counts every plan line, records and the
+    artifacts with their own retention class (``artifact_lines``)."""
     actions = Counter(e["action"] for e in entries)
-    return {"entries": entries, "failures": failures,
-            "summary": {"artifacts": len(entries) + len(failures), "evaluated": len(entries),
-                        "failed": len(failures), "actions": dict(sorted(actions.items())),
-                        "with_findings": sum(1 for e in entries if e.get("findings"))}}
+    records = sum(1 for e in entries if e.get("kind", "record") == "record")
+    return {"artifacts": records + len(failures), "evaluated": records, "failed": len(failures),
+            "artifact_lines": len(entries) - records, "actions": dict(sorted(actions.items())),
+            "with_findings": sum(1 for e in entries if e.get("findings"))}
 
 
-def diff(current: list[dict[str, Any]], previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What changed since the last audit: new and removed artifacts, and changed actions."""
+def diff(current: list[dict[str, Any]], previous: list[dict[str, Any]], as_of: dict) -> list[dict[str, Any]]:
+    """What changed since the last audit, and whether the last plan was carried out: a purge that
+    was due and is still there is ``overdue``; a record gone that had to be kept (held, kept, kept
+    until a date not reached, archived, under review) is ``lost``; a planned purge that happened is
+    ``purged``. Overdue and lost changes carry ``finding: true``."""
     before = {e["artifact"]: e for e in previous}
     now = {e["artifact"]: e for e in current}
     changes = []
@@ -126,9 +203,43 @@ def diff(current: list[dict[str, Any]], previous: list[dict[str, Any]]) -> list[
         old = before.get(name)
         if old is None:
             changes.append({"artifact": name, "change": "new", "action": entry["action"]})
+        elif old["action"] == "purge" and entry["action"] == "purge":
+            changes.append({"artifact": name, "change": "overdue", "action": "purge", "since": old.get("since"),
+                            "finding": True, "reason": f"planned for purge by the previous audit (due since "
+                                                       f"{old.get('since', 'then')}) and still present"})
         elif old["action"] != entry["action"] or old.get("until") != entry.get("until"):
             changes.append({"artifact": name, "change": "action", "from": old["action"], "to": entry["action"],
                             "reason": entry["reason"]})
-    changes += [{"artifact": name, "change": "removed", "action": before[name]["action"]}
-                for name in before if name not in now]
+    for name, old in before.items():
+        if name in now:
+            continue
+        if old["action"] == "purge":
+            changes.append({"artifact": name, "change": "purged", "action": "purge"})
+        else:
+            changes.append({"artifact": name, "change": "lost", "action": old["action"], "finding": True,
+                            "reason": _lost_reason(old, as_of)})
     return changes
+
+
+def _lost_reason(old: dict[str, Any], as_of: dict) -> str:
+    if old["action"] == "hold":
+        return f"gone while under legal hold ({old['reason']})"
+    if old.get("until") and old["until"] > as_of["utc"]:
+        return f"deleted before its due date: to be kept until {old['until']}"
+    return f"gone although the previous plan said {old['action']} ({old['reason']}); no plan marked it for purge"
+
+
+def deleted_findings(deleted: list[dict[str, Any]], previous: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Registry versions found deleted (gaps in version numbers). One the previous plan marked for
+    purge was carried out; one it names otherwise is reported by :func:`diff` already; any other
+    is a finding: nothing shows it was due."""
+    planned = {(e["registry"]["model"], e["registry"]["version"]): e for e in previous or [] if "registry" in e}
+    out = []
+    for gap in deleted:
+        old = planned.get((gap["model"], gap["version"]))
+        if old is None:
+            out.append({**gap, "finding": True, "reason": "version deleted from the registry; no previous plan "
+                                                          "shows it was due for purge"})
+        elif old["action"] == "purge":
+            out.append({**gap, "artifact": old["artifact"], "reason": "purged as planned"})
+    return out

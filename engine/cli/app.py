@@ -47,6 +47,26 @@ def main() -> None:
     """
 
 
+def with_input_trust(command):
+    """Adds --input-key / --input-trust: keys trusted to sign input attestations (DSSE envelopes,
+    Sigstore bundles). Facts from envelopes they verify are marked verified in the provenance."""
+    import functools
+
+    @click.option("--input-trust", type=click.Path(dir_okay=False, path_type=Path),
+                  help="TrustedKeys file (the --trust format) of keys that sign input attestations.")
+    @click.option("--input-key", "input_keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="Public key (PEM) trusted to sign input attestations (in-toto/SLSA in DSSE or "
+                       "Sigstore bundles); repeatable. Facts from envelopes it verifies are marked verified.")
+    @functools.wraps(command)
+    def wrapper(*args, input_keys: tuple[Path, ...] = (), input_trust: Path | None = None, **kwargs):
+        from ..sources.signed_inputs import load_input_keys, trusted_inputs
+
+        with trusted_inputs(load_input_keys(input_keys, input_trust)):
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
 def _write_json(data: object, out: Path | None) -> None:
     text = json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     if out is None:

@@ -1,4 +1,4 @@
-"""Inventory-wide commands: mlgov audit retention, mlgov impact."""
+"""Inventory-wide commands: mlgov audit retention, mlgov audit integrity, mlgov impact."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def audit_group() -> None:
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="The previous signed plan: report what changed since.")
 @click.option("--workers", type=int, default=0, help="Processes (default: all cores).")
+@click.option("--tag-prefix", default="mlgov.", show_default=True,
+              help="Prefix of mlgov's MLflow tags (retention_class, legal_hold, retired, ...); "
+                   "bare names are read too.")
 @click.option("--log", "log_path", envvar="MLGOV_LOG", help="Audit log: a SQLite file or a postgresql:// URL.")
 @click.option("--engine", type=click.Choice(IN_PROCESS), default="regorus", show_default=True)
 @click.option("--cross-check", type=click.Choice(IN_PROCESS),
@@ -40,18 +43,19 @@ def audit_group() -> None:
 def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: str | None,
                         pack_dirs: tuple[Path, ...], params_file: Path | None, key_path: Path,
                         key_passphrase_env: str, out_dir: Path, previous: Path | None, workers: int,
-                        log_path: str | None, engine: str, cross_check: str | None) -> None:
+                        tag_prefix: str, log_path: str | None, engine: str, cross_check: str | None) -> None:
     """What to keep, archive, purge or hold, and why, for every artifact; signed. Never deletes.
 
     Exit 0: every artifact evaluated and none needs action beyond keep/archive/hold; 1: some
-    artifact must be purged or has findings; 2: some artifact could not be evaluated (the others
-    are still evaluated and reported) or the audit could not run.
+    artifact must be purged or has findings, or (with --previous) a purge is overdue or a record
+    that had to be kept is gone; 2: some artifact could not be evaluated (the others are still
+    evaluated and reported) or the audit could not run.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..audit import plan as plan_mod
     from ..audit.inventory import read_jsonl
-    from ..audit.retention import audit, diff
+    from ..audit.retention import audit, deleted_findings, diff
     from ..packs import load_packs
     from ..resources import data_dir
     from ..signing.keys import load_signer
@@ -63,6 +67,7 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     packs = load_packs(list(pack_dirs) or [data_dir("policies") / "retention"])
     when = _as_of(as_of)
     previous_entries = None
+    deleted: list[dict] = []
     if previous is not None:
         from ..reports.context import payload_of
 
@@ -73,7 +78,7 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     else:
         from ..audit.mlflow_inventory import read_registry
 
-        versions = list(read_registry(mlflow_uri))
+        versions = list(read_registry(mlflow_uri, tag_prefix, deleted))
         items, source, total = iter(versions), mlflow_uri, len(versions)
     console = Console(stderr=True, highlight=False)
     with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
@@ -81,7 +86,9 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
         task = bar.add_task("audit", total=total)
         outcome = audit(items, packs, when, workers or None, _params(params_file),
                         progress=lambda n: bar.advance(task, n), engine=engine, cross_check=cross_check)
-    changes = diff(outcome["entries"], previous_entries) if previous_entries is not None else None
+    changes = diff(outcome["entries"], previous_entries, when) if previous_entries is not None else None
+    if mlflow_uri:
+        outcome["deleted"] = deleted_findings(deleted, previous_entries)
     stmt = plan_mod.statement(outcome, packs, when, source, changes)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_atomically(out_dir / "plan.json", plan_mod.sign(stmt, signer))
@@ -105,7 +112,55 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
         log.checkpoint(signer)
     if outcome["failures"]:
         raise SystemExit(2)
-    if summary["actions"].get("purge") or summary["with_findings"]:
+    problems = [c for c in (changes or []) + outcome.get("deleted", []) if c.get("finding")]
+    for change in problems[:20]:
+        click.echo(f"  {change.get('artifact') or change['where']}: {change.get('change', 'deleted')}: "
+                   f"{change['reason']}", err=True)
+    if summary["actions"].get("purge") or summary["with_findings"] or problems:
+        raise SystemExit(1)
+
+
+@audit_group.command("integrity")
+@click.argument("statements", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Trusted public key (repeatable).")
+@click.option("--trust", "trust_file", type=click.Path(dir_okay=False, path_type=Path), help="Trust file of keys.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+              help="Archive directory: subjects are looked up as ROOT/NAME, and plan paths relative to it.")
+@click.option("--json", "as_json", is_flag=True)
+def audit_integrity_cmd(statements: tuple[Path, ...], keys: tuple[Path, ...], trust_file: Path | None,
+                        root: Path | None, as_json: bool) -> None:
+    """Re-hash archived artifacts against the sha256 digests in signed verdicts and retention plans.
+
+    Exit 0: every subject found and unchanged; 1: a subject changed or is missing; 2: a statement
+    is not signed by a trusted key, or a subject could not be read (no location, fsspec missing).
+    """
+    from ..audit import integrity
+    from ..signing import dsse
+    from .app import _trusted_keys
+
+    trusted = _trusted_keys(keys, trust_file, "audit integrity")
+    rows = []
+    for path in statements:
+        raw = read_bounded(path, limit=1 << 31)
+        try:
+            payload_type, payload, signatures = dsse.decode(parse_json(raw.text(), raw.display))
+        except dsse.EnvelopeError as exc:
+            raise MlgovError(f"{raw.display}: {exc}") from None
+        if dsse.verified_by(payload_type, payload, signatures, [t.key for t in trusted]) is None:
+            raise MlgovError(f"{raw.display}: not signed by a trusted key; its digests are not used")
+        statement = parse_json(payload.decode("utf-8", "replace"), raw.display)
+        rows += [integrity.check(s, root) for s in integrity.subjects(statement, raw.display)]
+    if as_json:
+        _write_json(rows, None)
+    else:
+        for row in rows:
+            click.echo(f"{row['status']:<12} {row['name']}  sha256:{row['sha256'][:16]}…  "
+                       f"{row.get('location') or ''}{(' ' + row['detail']) if row.get('detail') else ''}")
+    statuses = {row["status"] for row in rows}
+    if "unverifiable" in statuses or not rows:
+        raise SystemExit(2)
+    if statuses & {"changed", "missing"}:
         raise SystemExit(1)
 
 

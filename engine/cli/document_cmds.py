@@ -12,7 +12,7 @@ from ..document import validate_document
 from ..normalize import normalize
 from ..resources import example_bundles
 from ..safeio import parse_json, read_bounded
-from .app import MlgovError, _write_json, main
+from .app import MlgovError, _write_json, main, with_input_trust
 
 
 @main.command("normalize")
@@ -21,6 +21,7 @@ from .app import MlgovError, _write_json, main
               help="Write the canonical document here (JSON).")
 @click.option("--format", "fmt", type=click.Choice(["summary", "json"]), default=None,
               help="What to print: a summary (default with -o) or the JSON document (default without -o).")
+@with_input_trust
 def normalize_cmd(inputs: tuple[str, ...], output: Path | None, fmt: str | None) -> None:
     """Merge a release bundle and/or metadata files into one canonical document.
 

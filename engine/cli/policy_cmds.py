@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from ..engines.interface import ENGINES, IN_PROCESS
 from ..normalize import normalize
-from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, main
+from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, main, with_input_trust
 
 
 @main.command("eval")
@@ -30,6 +30,7 @@ from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, 
 @click.option("--fail-on", type=click.Choice(_SEVERITIES), default="low", show_default=True,
               help="Exit 1 when an open finding is at least this severe (info findings, such as retention "
                    "dispositions, only inform unless you ask for --fail-on info).")
+@with_input_trust
 def eval_cmd(inputs: tuple[str, ...], pack_dirs: tuple[Path, ...], as_of: str | None, engine: str,
              cross_check: str | None, opa_url: str | None, waivers: Path | None, params_file: Path | None,
              fmt: str, fail_on: str) -> None:

@@ -22,6 +22,7 @@ from .app import (
     _write_json,
     _write_text,
     main,
+    with_input_trust,
 )
 
 
@@ -78,6 +79,7 @@ def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | Non
               help="Also write the canonical document (for `mlgov report --document`).")
 @click.option("--docs", "docs_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Refresh the model card and compliance summary in this directory (model-card.md).")
+@with_input_trust
 def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, pack_dirs: tuple[Path, ...],
              fail_on: str, waivers: Path | None, params_file: Path | None, as_of: str | None, engine: str,
              cross_check: str | None, opa_url: str | None, valid_for: str, out: Path, as_json: bool,

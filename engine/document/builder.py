@@ -64,7 +64,10 @@ class DocumentBuilder:
     def apply(self, source: SourceRef, facts: Iterable[Fact]) -> None:
         self.sources.append(source)
         for fact in facts:
-            self._set(fact, {"source": source.path, "format": source.format, "at": fact.at})
+            prov = {"source": source.path, "format": source.format, "at": fact.at}
+            if fact.signature is not None:
+                prov["signature"] = fact.signature
+            self._set(fact, prov)
 
     def has(self, path: tuple[str, ...]) -> bool:
         return self.get(path) is not None

@@ -29,6 +29,7 @@ class Fact:
     value: Any
     at: str
     union: bool = False
+    signature: dict | None = None  # for facts read inside a signed envelope: was it verified, by which key
 
 
 class FactList(list):

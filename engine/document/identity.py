@@ -1,9 +1,10 @@
 """Entity identity across sources, settled on facts before they are merged.
 
 Sources name things their own way. Two rules make them meet:
-- a subject is identified by its sha256: the same bytes named ``model.ubj`` by an in-toto
+- a subject is identified by its digest: the same bytes named ``model.ubj`` by an in-toto
   statement and ``credit-risk-pd-model`` by the manifest are one subject; later names are
-  kept as aliases, not reported as conflicts;
+  kept as aliases, not reported as conflicts; the same name on other bytes is another
+  subject, never merged by name (SLSA names unimportant subjects ``_``);
 - the model being released is ``model:@primary`` in every source and becomes
   ``model:<first stated name>``.
 """
@@ -30,17 +31,32 @@ def primary_node(pairs: Pairs) -> str:
 def settle(pairs: Pairs) -> tuple[Pairs, str]:
     """Facts rewritten so that subjects and the primary model have one id each."""
     primary = primary_node(pairs)
-    by_digest: dict[str, str] = {}
+    by_digest: dict[tuple[str, str], str] = {}
+    digest_of: dict[str, set[tuple[str, str]]] = {}  # subject key -> the digests it stands for
     out: Pairs = []
     for source, facts in pairs:
         rename: dict[str, str] = {}
         for fact in facts:
             if fact.path[0] == "subjects" and len(fact.path) == 3 and fact.path[2] == "digest":
-                canonical = by_digest.setdefault(fact.value["sha256"], fact.path[1])
-                if canonical != fact.path[1]:
-                    rename[fact.path[1]] = canonical
+                key, ids = fact.path[1], set(fact.value.items())
+                canonical = next((by_digest[i] for i in sorted(ids) if i in by_digest), None)
+                if canonical is None and key in digest_of and not ids & digest_of[key]:
+                    # same name, other bytes: a different subject (never merged by name)
+                    alg, hex_ = _preferred(fact.value)
+                    canonical = f"{key}-{alg}-{hex_[:12]}"
+                canonical = canonical or key
+                for i in ids:
+                    by_digest.setdefault(i, canonical)
+                digest_of.setdefault(canonical, set()).update(ids)
+                if canonical != key:
+                    rename[key] = canonical
         out.append((source, FactList(_rewrite(f, rename, primary) for f in facts)))
     return out, primary
+
+
+def _preferred(digest: dict[str, str]) -> tuple[str, str]:
+    alg = "sha256" if "sha256" in digest else sorted(digest)[0]
+    return alg, digest[alg]
 
 
 def _rewrite(fact: Fact, rename: dict[str, str], primary: str) -> Fact:

@@ -66,7 +66,24 @@ def fast_check(name: str) -> Any:
 
     schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"  # same keywords; fastjsonschema's dialect
-    return fastjsonschema.compile(schema)
+    return fastjsonschema.compile(_inline_refs(schema, schema.get("$defs", {})))
+
+
+def _inline_refs(node: Any, defs: dict[str, Any], depth: int = 0) -> Any:
+    """The schema with its local ``#/$defs/`` references copied in place. fastjsonschema compiles a
+    reference to a function call whose path argument is built with ``str.format(**locals())`` over
+    hundreds of locals: about 0.2 ms per valid document, most of bulk validation. Our schemas'
+    definitions are not recursive (the depth bound fails loudly if one ever is)."""
+    if depth > 20:
+        raise ValueError("recursive $defs: cannot inline")
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
+            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs, depth + 1)
+        return {k: _inline_refs(v, defs, depth) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs, depth) for v in node]
+    return node
 
 
 def validate_fast(instance: Any, name: str, file: str) -> None:

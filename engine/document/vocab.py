@@ -172,6 +172,12 @@ def _licensing() -> Any:
     return get_spdx_licensing()
 
 
+MAX_LICENSE_EXPRESSION_CHARS = 10_000
+"""Longest SPDX licence expression read (parsing cost grows with length; real ones are short)."""
+MAX_NAME_CHARS = 1_000
+"""Longest name or version of anything (a Hub repository id is at most 96 characters)."""
+
+
 def license_expression(value: Any) -> str:
     """Canonical SPDX spelling when the expression parses; the text as written otherwise.
 
@@ -181,6 +187,8 @@ def license_expression(value: Any) -> str:
     text = " ".join(str(value).split())
     if not text or text.lower() in ("other", "unknown", "noassertion", "none"):
         return "NOASSERTION"
+    if len(text) > MAX_LICENSE_EXPRESSION_CHARS:
+        return text  # never parsed: the reader refuses it by name (sources/interface.py)
     try:
         return _licensing().parse(text, validate=False).render()
     except Exception:  # the library raises many exception types for bad syntax

@@ -65,7 +65,8 @@ def _change(c: dict[str, Any], arrow: str) -> str:
     if c["change"] == "action":
         reason = f" ({c['reason']})" if c.get("reason") else ""
         return f"{c['artifact']}: action {c['from']} {arrow} {c['to']}{reason}"
-    return f"{c['artifact']}: {c['change']} ({c.get('action', '')})"
+    finding = f"; finding: {c['reason']}" if c.get("finding") else ""  # overdue, lost (issue 17)
+    return f"{c['artifact']}: {c['change']} ({c.get('action', '')}){finding}"
 
 
 def _problems(entry: dict[str, Any]) -> list[str]:
@@ -93,6 +94,9 @@ def markdown(predicate: dict[str, Any], signature: Signature | None = None, limi
         lines += ["## Changes since the previous audit", ""]
         lines += [f"- {_change(c, '→')}" for c in predicate["changes"]] or ["None."]
         lines.append("")
+    if predicate.get("deleted"):
+        lines += ["## Deleted from the registry", ""]
+        lines += [f"- {d['model']} version {d['version']}: {d['reason']}" for d in predicate["deleted"]] + [""]
     lines += ["## Actions", "",
               "| artifact | action | when | owner | rule | reason | regulations in scope | findings |",
               "|---|---|---|---|---|---|---|---|"]

@@ -41,7 +41,7 @@ def decode(envelope: Any) -> tuple[str, bytes, list[tuple[str, bytes]]]:
     try:
         body = base64.b64decode(payload, validate=True)
         signatures = [(str(s.get("keyid", "")), base64.b64decode(s["sig"], validate=True)) for s in sigs]
-    except (binascii.Error, KeyError, TypeError, AttributeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError):  # ValueError: non-ASCII text
         raise EnvelopeError("payload or a signature is not valid base64") from None
     return payload_type, body, signatures
 

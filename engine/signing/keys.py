@@ -16,7 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from ..errors import MlgovError
+from ..errors import InputError, MlgovError
 
 KEY_TYPES = ("ed25519", "ecdsa-p256")
 PASSPHRASE_ENV = "MLGOV_KEY_PASSPHRASE"
@@ -96,13 +96,12 @@ def write_keypair(private: PrivateKey, directory: Path, name: str, passphrase: b
 
 
 def _read(path: Path) -> bytes:
+    from ..safeio import read_bounded  # regular files only: a FIFO or device as --key would block
+
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise KeyError_(f"{path}: cannot read key: {exc.strerror}") from None
-    if len(data) > 64 * 1024:
-        raise KeyError_(f"{path}: not a key (larger than 64 KiB)")
-    return data
+        return read_bounded(Path(path), str(path), limit=64 * 1024).data
+    except InputError as exc:
+        raise KeyError_(f"{exc.file}: cannot read key: {exc.message}") from None
 
 
 def load_signer(path: Path, passphrase_env: str = PASSPHRASE_ENV) -> Signer:

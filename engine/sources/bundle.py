@@ -14,10 +14,10 @@ from ..document import vocab
 from ..document.facts import FactList, SourceRef
 from ..document.schema import validate
 from ..errors import InputError
-from ..safeio import sha256_file
+from ..safeio import clean_display, sha256_file
 from . import common
 from .bundle_governance import governance_facts
-from .interface import PRIMARY_MODEL, Loaded, add_edge, ptr
+from .interface import PRIMARY_MODEL, Loaded, add_edge, check_limits, ptr
 from .loader import load
 
 MANIFEST_NAMES = ("mlgov.yaml", "mlgov.yml")
@@ -25,6 +25,10 @@ FORMAT = "mlgov-bundle"
 _TRAINING_ROLES = {"training", "fine-tuning", "pretraining"}
 _EVAL_ROLES = {"validation", "test", "evaluation"}
 _NODE_KINDS = ("model", "dataset", "feature", "run", "deployment", "artifact")
+MAX_BUNDLE_FILES = 10_000
+"""Files one manifest may list (artifacts, datasets, metadata): each is opened and hashed."""
+COUNTED_LISTS = ("artifacts", "datasets", "metadata", "training", "evaluations", "approvals", "components", "features",
+          "deployments", "lineage")
 
 
 def is_manifest(loaded: Loaded) -> bool:
@@ -42,6 +46,8 @@ def find_manifest(root: Path) -> Path:
 
 def inside(root: Path, rel: str, manifest: str, pointer: str) -> Path:
     """Resolve ``rel`` under ``root``, refusing anything that would leave the bundle."""
+    if "\0" in rel:
+        raise InputError(manifest, f"path {clean_display(rel)!r} contains a NUL byte", pointer)
     pure = PurePosixPath(rel.replace("\\", "/"))
     if pure.is_absolute() or re.match(r"^[A-Za-z]:", rel):
         raise InputError(manifest, f"absolute path {rel!r} is not allowed in a bundle", pointer)
@@ -64,6 +70,7 @@ def read_bundle(root: Path, label: str | None = None) -> list[tuple[SourceRef, F
     display = loaded.display
     if not isinstance(loaded.data, dict) or not is_manifest(loaded):
         raise InputError(display, "not an mlgov release manifest (needs apiVersion: mlgov.dev/v1, kind: ReleaseBundle)")
+    _check_size(loaded.data, display)
     validate(loaded.data, "bundle-manifest", display)
     manifest: dict[str, Any] = loaded.data
 
@@ -72,6 +79,7 @@ def read_bundle(root: Path, label: str | None = None) -> list[tuple[SourceRef, F
 
     out: list[tuple[SourceRef, FactList]] = []
     facts = manifest_facts(manifest, display)
+    check_limits(facts, display)
     out.append((SourceRef(display, FORMAT, loaded.raw.sha256), facts))
 
     # Hash every listed file; a declared digest must match the bytes.
@@ -119,6 +127,18 @@ def read_bundle(root: Path, label: str | None = None) -> list[tuple[SourceRef, F
         pccp_facts.add(("documentation", "pccp", "summary"), " ".join(pccp.raw.text().split())[:500], "line 1")
         out.append((SourceRef(pccp.display, "document", pccp.raw.sha256), pccp_facts))
     return out
+
+
+def _check_size(manifest: dict, display: str) -> None:
+    """Refuse a manifest listing more than MAX_BUNDLE_FILES entries before anything is validated."""
+    total = 0
+    for name in COUNTED_LISTS:
+        items = manifest.get(name)
+        if isinstance(items, list):
+            total += len(items)
+            if total > MAX_BUNDLE_FILES:
+                raise InputError(display, f"lists more than {MAX_BUNDLE_FILES} entries (the limit per bundle)",
+                                 f"/{name}")
 
 
 def _artifact_key(entry: dict) -> str:
@@ -189,6 +209,7 @@ def manifest_facts(m: dict[str, Any], file: str) -> FactList:
         f.add(("documentation", "links", name), url, ptr("documentation", "links", name))
     _retention(f, m.get("retention", {}), file)
     governance_facts(f, m, file)
+    _licenses(f, m.get("licenses", []))
     for i, edge in enumerate(m.get("lineage", [])):
         at = ptr("lineage", i)
         add_edge(f, _node(edge["from"], file, f"{at}/from"), edge["type"], _node(edge["to"], file, f"{at}/to"), at)
@@ -372,6 +393,18 @@ def _retention(f: FactList, ret: dict, file: str) -> None:
             f.add(("retention", "legal_hold", field), hold.get(field), f"{p}/{field}")
         common.stamp(f, ("retention", "legal_hold", "since"), hold.get("since"), file, f"{p}/since")
         common.stamp(f, ("retention", "legal_hold", "until"), hold.get("until"), file, f"{p}/until")
+
+
+def _licenses(f: FactList, entries: list) -> None:
+    """The organisation's own LicenseRefs: name, text, link, and the terms it declares for them."""
+    for i, lic in enumerate(entries):
+        at = ptr("licenses", i)
+        ref = common.license_ref(lic["id"])
+        common.license_text(f, ref, name=(lic.get("name"), f"{at}/name"), text=(lic.get("text"), f"{at}/text"),
+                            url=(lic.get("url"), f"{at}/url"))
+        if "terms" in lic:  # an empty list is a declaration too: reviewed, nothing restrictive
+            f.add(("licenses", ref, "terms_declared"), True, f"{at}/terms")
+            f.add(("licenses", ref, "terms"), sorted(set(lic["terms"])), f"{at}/terms")
 
 
 def _node(ref: str, file: str, pointer: str) -> str:

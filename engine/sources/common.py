@@ -52,3 +52,27 @@ def text(value: Any) -> str | None:
         return None
     out = str(value).strip()
     return out or None
+
+
+MAX_LICENSE_TEXT = 100_000
+
+
+def license_ref(name: Any) -> str:
+    """``LicenseRef-<name>`` with the characters SPDX allows in an id (letters, digits, ``.-``)."""
+    raw = str(name).strip()
+    if raw.startswith("LicenseRef-"):
+        raw = raw[len("LicenseRef-"):]
+    idstring = "".join(c if (c.isascii() and c.isalnum()) or c in ".-" else "-" for c in raw).strip("-")
+    return "LicenseRef-" + (idstring or "unnamed")
+
+
+def license_text(facts: FactList, ref: str, **fields: tuple[Any, str]) -> None:
+    """Keep what a source says about a LicenseRef under ``/licenses/<ref>``: ``name``, ``text``
+    and ``url``, each given as (value, where it was read). Its terms can then be reviewed and
+    non-commercial wording detected, instead of the license being dropped."""
+    for field in ("name", "text", "url"):
+        value, at = fields.get(field, (None, ""))
+        if not isinstance(value, str) or not value.strip():
+            continue
+        value = value.strip() if field == "text" else " ".join(value.split())
+        facts.add(("licenses", ref, field), value[:MAX_LICENSE_TEXT], at)

@@ -29,6 +29,28 @@ def _components(items: Any, at: str) -> Iterator[tuple[dict, str]]:
             yield from _components(comp.get("components"), f"{here}/components")
 
 
+def _explain_licence_error(exc: InputError) -> InputError:
+    """The CycloneDX schema's ``oneOf`` failures about licences, said in words."""
+    pointer = exc.pointer or ""
+    if "/licenses" not in pointer:
+        return exc
+    if pointer.endswith("/license"):
+        why = "a licence names either an SPDX licence `id` or a `name` (one of the two, not both, not neither)"
+    elif pointer.endswith("/licenses"):
+        why = ("`licenses` is either a list of `{license: {id or name}}` entries or a list holding one "
+               "`{expression: SPDX expression}`; the two forms cannot be mixed")
+    else:
+        why = "a licence entry is `{license: {id or name, ...}}` or `{expression: SPDX expression}`"
+    return InputError(exc.file, why, pointer)
+
+
+def _is_dataset(comp: dict) -> bool:
+    """A ``data`` component is a dataset unless every entry of its ``data`` says it is something
+    else (``configuration``, ``source-code``, ``definition``, ``other``: CycloneDX 1.6 data types)."""
+    kinds = [d.get("type") for d in as_list(comp.get("data")) if isinstance(d, dict)]
+    return not kinds or any(k in (None, "dataset") for k in kinds)
+
+
 def license_of(comp: dict) -> tuple[str | None, str]:
     """SPDX expression for a component's licenses, and where it was read."""
     parts, at = [], "/licenses"
@@ -44,13 +66,37 @@ def license_of(comp: dict) -> tuple[str | None, str]:
                 parts.append(str(lic["id"]))
                 at = f"/licenses/{i}/license/id"
             elif lic.get("name"):
-                name = "".join(c if c.isalnum() or c in ".-" else "-" for c in str(lic["name"]))
-                parts.append(f"LicenseRef-{name}")
+                parts.append(common.license_ref(lic["name"]))
                 at = f"/licenses/{i}/license/name"
     if not parts:
         return None, at
     expr = parts[0] if len(parts) == 1 else " AND ".join(f"({p})" if " " in p else p for p in parts)
     return vocab.license_expression(expr), at
+
+
+def license_texts(f: FactList, comp: dict, at: str) -> None:
+    """A license given by name (not an SPDX id) is kept as its LicenseRef with its text and URL."""
+    for i, entry in enumerate(as_list(comp.get("licenses"))):
+        lic = entry.get("license") if isinstance(entry, dict) else None
+        if not isinstance(lic, dict) or lic.get("id") or not lic.get("name"):
+            continue
+        lat = f"{at}/licenses/{i}/license"
+        body = lic.get("text") if isinstance(lic.get("text"), dict) else {}
+        content = body.get("content")
+        if isinstance(content, str) and str(body.get("encoding", "")).lower() == "base64":
+            content = _base64_text(content)
+        common.license_text(f, common.license_ref(lic["name"]), name=(str(lic["name"]), f"{lat}/name"),
+                            text=(content, f"{lat}/text/content"), url=(lic.get("url"), f"{lat}/url"))
+
+
+def _base64_text(content: str) -> str | None:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(content[: common.MAX_LICENSE_TEXT * 2], validate=False).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return None
 
 
 def sha256_of(comp: dict) -> tuple[str | None, str]:
@@ -66,6 +112,12 @@ class CycloneDX(Source):
 
     def detect(self, loaded: Loaded) -> bool:
         return loaded.syntax == "json" and isinstance(loaded.data, dict) and loaded.data.get("bomFormat") == "CycloneDX"
+
+    def read(self, loaded: Loaded) -> FactList:
+        try:
+            return super().read(loaded)
+        except InputError as exc:
+            raise _explain_licence_error(exc) from None
 
     def schema_for(self, loaded: Loaded) -> str:
         """The published CycloneDX schema of the BOM's own specVersion."""
@@ -98,13 +150,13 @@ class CycloneDX(Source):
                 key = vocab.entity_key(comp.get("name", comp.get("bom-ref", "model")))
                 node_of[comp.get("bom-ref") or key] = f"model:{key}"
                 self._base_model(f, comp, at, key, file)
-            elif comp.get("type") == "data":
+            elif comp.get("type") == "data" and _is_dataset(comp):
                 key = vocab.entity_key(comp.get("name", comp.get("bom-ref", "dataset")))
                 node_of[comp.get("bom-ref") or key] = f"dataset:{key}"
                 self._dataset(f, comp, at, key, file)
             elif comp.get("type") == "container" and comp.get("hashes"):
                 self._subject(f, comp, at, file)
-            elif comp.get("type") in ("library", "framework", "application", "platform", "operating-system"):
+            elif comp.get("type") in ("library", "framework", "application", "platform", "operating-system", "data"):
                 self._component(f, comp, at, file)
         if primary:
             for j, anc in enumerate(as_list((primary[0].get("pedigree") or {}).get("ancestors"))):
@@ -129,6 +181,7 @@ class CycloneDX(Source):
         f.add(("model", "version"), common.text(comp.get("version")), f"{at}/version")
         f.add(("model", "description"), common.text(comp.get("description")), f"{at}/description")
         lic, lat = license_of(comp)
+        license_texts(f, comp, at)
         f.add(("model", "license"), lic, at + lat)
         for role in ("supplier", "manufacturer"):  # who distributes or makes it, not who is accountable for it
             org = comp.get(role) or {}
@@ -206,6 +259,7 @@ class CycloneDX(Source):
         f.add((*base, "name"), comp.get("name"), f"{at}/name")
         f.add((*base, "version"), common.text(comp.get("version")), f"{at}/version")
         lic, lat = license_of(comp)
+        license_texts(f, comp, at)
         f.add((*base, "license"), lic, at + lat)
         digest, dat = sha256_of(comp)
         common.digest(f, (*base, "digest"), digest, file, at + dat)
@@ -217,6 +271,7 @@ class CycloneDX(Source):
         f.add((*base, "version"), common.text(comp.get("version")), f"{at}/version")
         f.add((*base, "description"), common.text(comp.get("description")), f"{at}/description")
         lic, lat = license_of(comp)
+        license_texts(f, comp, at)
         f.add((*base, "license"), lic, at + lat)
         digest, dat = sha256_of(comp)
         common.digest(f, (*base, "digest"), digest, file, at + dat)
@@ -247,6 +302,7 @@ class CycloneDX(Source):
         f.add((*base, "type"), comp.get("type"), f"{at}/type")
         f.add((*base, "purl"), comp.get("purl"), f"{at}/purl")
         lic, lat = license_of(comp)
+        license_texts(f, comp, at)
         f.add((*base, "license"), lic, at + lat)
         digest, dat = sha256_of(comp)
         common.digest(f, (*base, "digest"), digest, file, at + dat)

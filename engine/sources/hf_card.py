@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from ..document import vocab
 from ..document.facts import FactList
+from . import common
 from .interface import PRIMARY_MODEL, Loaded, Source, add_edge, as_list, ptr
 from .markdown import section_facts
 
-_CARD_KEYS = {"license", "datasets", "base_model", "model-index", "pipeline_tag", "library_name", "tags",
-              "language", "license_name", "base_model_relation", "model_name"}
-
-# Hub license ids that are not SPDX ids keep their meaning as LicenseRef-<id>.
-_HUB_ONLY = {"llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4", "gemma", "openrail",
-             "openrail++", "bigscience-openrail-m", "creativeml-openrail-m", "bigscience-bloom-rail-1.0",
-             "bigcode-openrail-m", "deepfloyd-if-license", "apple-ascl", "intel-research", "lgpl-lr",
-             "h-research", "cc-by-nc-sa-4.0-with-usage-restrictions"}
+# Hub license ids (huggingface/hub-docs docs/hub/repositories-licenses.md) that are not SPDX
+# ids, or that name a family rather than one license (``gpl``, ``cc``), keep their meaning as
+# LicenseRef-<id>; the licensing pack's license_terms says what each obliges.
+HUB_ONLY = frozenset({
+    "openrail", "openrail++", "bigscience-openrail-m", "creativeml-openrail-m", "bigscience-bloom-rail-1.0",
+    "bigcode-openrail-m", "bsd", "c-uda", "cc", "gfdl", "gpl", "lgpl", "odc-by", "odbl", "pddl", "lgpl-lr",
+    "h-research", "intel-research", "apple-ascl", "apple-amlr", "openmdw-1.0", "openmdw-1.1",
+    "deepfloyd-if-license", "fair-noncommercial-research-license", "llama2", "llama3", "llama3.1", "llama3.2",
+    "llama3.3", "llama4", "grok2-community", "gemma", "cc-by-nc-sa-4.0-with-usage-restrictions",
+})
 
 
 def hub_license(front: dict) -> str | None:
@@ -26,13 +29,25 @@ def hub_license(front: dict) -> str | None:
     if lic is None:
         return None
     if isinstance(lic, list):
-        return " AND ".join(hub_license({"license": x}) or "NOASSERTION" for x in lic)
+        return " AND ".join(hub_license({**front, "license": x}) or "NOASSERTION" for x in lic)
     text = str(lic).strip()
     if text.lower() == "other" and front.get("license_name"):
-        return "LicenseRef-" + "".join(c if c.isalnum() or c in ".-" else "-" for c in str(front["license_name"]))
-    if text.lower() in _HUB_ONLY:
+        return common.license_ref(front["license_name"])
+    if text.lower() == "other" and front.get("license_link"):  # a license of its own, at that link
+        return "LicenseRef-other"
+    if text.lower() in HUB_ONLY:
         return "LicenseRef-" + text.lower().replace("+", "-plus")
     return vocab.license_expression(text)
+
+
+def _license_facts(f: FactList, front: dict) -> None:
+    """The model's license, and the link a card gives for a license of its own."""
+    lic = hub_license(front)
+    f.add(("model", "license"), lic, "/license")
+    link = front.get("license_link")
+    if lic and lic.startswith("LicenseRef-") and " " not in lic and link:
+        # license_name is the Hub's id for the license (it made the LicenseRef), not a title
+        common.license_text(f, lic, url=(str(link), "/license_link"))
 
 
 class HuggingFaceCard(Source):
@@ -41,7 +56,8 @@ class HuggingFaceCard(Source):
     schema = "sources/huggingface-model-card"
 
     def detect(self, loaded: Loaded) -> bool:
-        return loaded.syntax == "markdown" and bool(_CARD_KEYS & set(loaded.data))
+        """Markdown is read as a card, with or without front matter (as huggingface_hub does)."""
+        return loaded.syntax == "markdown"
 
     def facts(self, loaded: Loaded) -> FactList:
         front = loaded.data
@@ -49,26 +65,24 @@ class HuggingFaceCard(Source):
         name = front.get("model_name") or _index_name(front)
         if name:
             f.add(("model", "name"), str(name), "/model_name" if front.get("model_name") else "/model-index/0/name")
-        lic = hub_license(front)
-        f.add(("model", "license"), lic, "/license")
-        f.add(("model", "task"), front.get("pipeline_tag"), "/pipeline_tag")
-        f.add(("model", "extra", "library_name"), front.get("library_name"), "/library_name")
-        if front.get("tags"):
-            f.add(("model", "extra", "tags"), [str(t) for t in as_list(front["tags"])], "/tags", union=True)
-        if front.get("language"):
-            f.add(("model", "extra", "language"), [str(t) for t in as_list(front["language"])], "/language",
+        _license_facts(f, front)
+        f.add(("model", "task"), common.text(front.get("pipeline_tag")), "/pipeline_tag")
+        f.add(("model", "extra", "library_name"), common.text(front.get("library_name")), "/library_name")
+        if _texts(front.get("tags")):
+            f.add(("model", "extra", "tags"), [t for _, t in _texts(front["tags"])], "/tags", union=True)
+        if _texts(front.get("language")):
+            f.add(("model", "extra", "language"), [t for _, t in _texts(front["language"])], "/language",
                   union=True)
-        bases = as_list(front.get("base_model"))
-        for i, base in enumerate(bases):
+        for i, base in _texts(front.get("base_model")):
             at = "/base_model" + (f"/{i}" if isinstance(front.get("base_model"), list) else "")
             key = vocab.entity_key(base)
             f.add(("model", "base_models", key, "name"), str(base), at)
             f.add(("model", "base_models", key, "uri"), f"https://huggingface.co/{base}", at)
             if front.get("base_model_relation"):
-                f.add(("model", "base_models", key, "extra", "relation"), front["base_model_relation"],
+                f.add(("model", "base_models", key, "extra", "relation"), common.text(front["base_model_relation"]),
                       "/base_model_relation")
             add_edge(f, f"model:{key}", "base_of", PRIMARY_MODEL, at)
-        for i, ds in enumerate(as_list(front.get("datasets"))):
+        for i, ds in _texts(front.get("datasets")):
             at = "/datasets" + (f"/{i}" if isinstance(front.get("datasets"), list) else "")
             key = vocab.entity_key(ds)
             f.add(("datasets", key, "name"), str(ds), at)
@@ -107,6 +121,12 @@ class HuggingFaceCard(Source):
                     mbase = (*base, "metrics", vocab.entity_key(mname))
                     f.add((*mbase, "name"), mname, f"{at}/metrics/{k}/type")
                     f.add((*mbase, "value"), metric["value"], f"{at}/metrics/{k}/value")
+
+
+def _texts(value: object) -> list[tuple[int, str]]:
+    """(index, text) of a scalar-or-list field; empty values are "not stated" and skipped."""
+    return [(i, str(v).strip()) for i, v in enumerate(as_list(value))
+            if v is not None and not isinstance(v, (dict, list)) and str(v).strip()]
 
 
 def _index_name(front: dict) -> str | None:

@@ -12,6 +12,8 @@ from typing import Any
 
 from ..document.facts import FactList
 from ..document.schema import validate
+from ..document.vocab import MAX_LICENSE_EXPRESSION_CHARS, MAX_NAME_CHARS
+from ..errors import InputError
 from ..safeio import RawFile, escape_pointer
 
 PRIMARY_MODEL = "model:@primary"
@@ -44,7 +46,9 @@ class Source(ABC):
         name = self.schema_for(loaded)
         if name:
             validate(loaded.data, name, loaded.display)
-        return self.facts(loaded)
+        facts = self.facts(loaded)
+        check_limits(facts, loaded.display)
+        return facts
 
     def schema_for(self, loaded: Loaded) -> str | None:
         return self.schema
@@ -53,9 +57,34 @@ class Source(ABC):
     def detect(self, loaded: Loaded) -> bool:
         """True when the content (not the file name) is this format."""
 
+    def why_not(self, loaded: Loaded) -> str | None:
+        """When the content nearly is this format: why it is not (for "unknown format" errors)."""
+        return None
+
     @abstractmethod
     def facts(self, loaded: Loaded) -> FactList:
         """Facts stated by the file, each with where in the file it was read."""
+
+
+_LIMITED = {"name": MAX_NAME_CHARS, "version": MAX_NAME_CHARS, "license": MAX_LICENSE_EXPRESSION_CHARS}
+
+
+def check_limits(facts: FactList, display: str) -> None:
+    """Names, versions and licence expressions longer than their documented limits are refused
+    here, naming the field, before anything downstream spends time on them."""
+    for fact in facts:
+        key = fact.path[1] if len(fact.path) > 2 else ""
+        if len(key) > MAX_NAME_CHARS:
+            raise InputError(display, f"a name of {len(key)} characters is longer than the "
+                                      f"{MAX_NAME_CHARS}-character limit", _pointer(fact.at))
+        limit = _LIMITED.get(fact.path[-1])
+        if limit and isinstance(fact.value, str) and len(fact.value) > limit:
+            raise InputError(display, f"{fact.path[-1]} of {len(fact.value)} characters is longer than the "
+                                      f"{limit}-character limit", _pointer(fact.at))
+
+
+def _pointer(at: str) -> str | None:
+    return at if at.startswith(("/", "payload:", "line ")) or at == "" else None
 
 
 def ptr(*parts: object) -> str:

@@ -21,14 +21,16 @@ from .interface import PRIMARY_MODEL, Loaded, Source, add_edge, as_list
 _SEED = re.compile(r"(^|[._-])(seed|random_state|random_seed)$", re.I)
 _VERSION_TAGS = {"version", "mlgov.version", "model_version", "semver"}
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
-_TAG_FIELDS = {"owner": "owner", "mlgov.owner": "owner", "team": "team", "mlgov.team": "team",
-               "risk_tier": "risk_tier", "mlgov.risk_tier": "risk_tier",
-               "regulatory_scope": "regulatory_scope", "mlgov.regulatory_scope": "regulatory_scope",
-               "license": "license", "mlgov.license": "license",
-               "intended_use": "intended_use", "mlgov.intended_use": "intended_use",
-               "commercial": "commercial", "mlgov.commercial": "commercial",
-               "legal_hold": "legal_hold", "mlgov.legal_hold": "legal_hold",
-               "retention_class": "retention_class", "mlgov.retention_class": "retention_class"}
+# The tag vocabulary mlgov reads from registered models, versions and dataset inputs: each name bare or
+# behind the prefix (default ``mlgov.``, configurable). Dates accept ISO 8601 or epoch milliseconds.
+TAG_PREFIX = "mlgov."
+_TAG_FIELDS = {"owner": "owner", "team": "team", "risk_tier": "risk_tier", "regulatory_scope": "regulatory_scope",
+               "license": "license", "intended_use": "intended_use", "commercial": "commercial",
+               "legal_hold": "legal_hold", "legal_hold_reason": "hold_reason", "hold_reason": "hold_reason",
+               "retention_class": "retention_class", "retired": "retired", "placed_on_market": "placed_on_market",
+               "last_used": "last_used"}
+_DATES = ("retired", "placed_on_market", "last_used")
+_IN_USE_STAGES = ("production", "staging")
 
 
 def _tags(items: Any) -> dict[str, tuple[str, int]]:
@@ -37,6 +39,18 @@ def _tags(items: Any) -> dict[str, tuple[str, int]]:
         return {str(k): (str(v), i) for i, (k, v) in enumerate(items.items())}
     return {str(t["key"]): (str(t.get("value", "")), i) for i, t in enumerate(as_list(items))
             if isinstance(t, dict) and "key" in t}
+
+
+def _field(key: str, prefix: str) -> str | None:
+    """The vocabulary field a tag names, bare or behind the prefix; None for any other tag."""
+    k = key.lower()
+    if prefix and k.startswith(prefix.lower()):
+        k = k[len(prefix):]
+    return _TAG_FIELDS.get(k)
+
+
+def _date(value: str, file: str, at: str) -> dict:
+    return timeutil.from_epoch_ms(value, file, at) if value.isdigit() else timeutil.normalize(value, file, at)
 
 
 def _ms(f: FactList, path: tuple[str, ...], value: Any, file: str, at: str) -> None:
@@ -104,13 +118,17 @@ class MLflowRegistry(Source):
 
 
 def version_facts(registered: dict | None, version: dict, at: str, runs: dict[str, tuple[dict, str]],
-                  file: str) -> FactList:
+                  file: str, prefix: str = TAG_PREFIX) -> FactList:
+    """Facts of one version. The version's own facts come first, the registered model's tags are
+    defaults after them: the document builder keeps the first value and records every different
+    later one as a conflict, so a version-level fact wins and a disagreement stays visible. A legal
+    hold is the exception: a hold at either level wins over a "no hold" at the other."""
     f = FactList()
-    if registered:
-        _registered(f, registered, file)
+    vtags = _tags(version.get("tags"))
+    rtags = _tags((registered or {}).get("tags"))
+    rat = "/registered_model/tags"
     f.add(("model", "name"), version.get("name"), f"{at}/name")
     f.add(("model", "extra", "registry_version"), common.text(version.get("version")), f"{at}/version")
-    vtags = _tags(version.get("tags"))
     semver = next(((k, v) for k, v in vtags.items() if k.lower() in _VERSION_TAGS), None)
     if semver:
         f.add(("model", "version"), semver[1][0], f"{at}/tags/{semver[1][1]}/value")
@@ -119,11 +137,11 @@ def version_facts(registered: dict | None, version: dict, at: str, runs: dict[st
     f.add(("model", "description"), common.text(version.get("description")), f"{at}/description")
     _ms(f, ("retention", "created"), version.get("creation_timestamp"), file, f"{at}/creation_timestamp")
     f.add(("model", "extra", "registered_by"), common.text(version.get("user_id")), f"{at}/user_id")
-    aliases = [str(a) for a in as_list(version.get("aliases"))]
-    f.add(("model", "extra", "aliases"), aliases, f"{at}/aliases", union=True)
-    f.add(("model", "extra", "stage"), version.get("current_stage"), f"{at}/current_stage")
-    f.add(("model", "extra", "status"), version.get("status"), f"{at}/status")
-    _model_tags(f, {k: v for k, v in vtags.items() if k.lower() not in _VERSION_TAGS}, f"{at}/tags", file)
+    _legal_hold(f, [(vtags, f"{at}/tags"), (rtags, rat)], ("retention", "legal_hold"), file, prefix)
+    _model_tags(f, {k: v for k, v in vtags.items() if k.lower() not in _VERSION_TAGS}, f"{at}/tags", file, prefix)
+    _registry_state(f, registered, version, at, file, prefix, vtags)
+    if registered:
+        _registered(f, registered, file, prefix)
     f.add(("model", "uri"), common.text(version.get("source")), f"{at}/source")
     run_id = version.get("run_id")
     if run_id:
@@ -131,19 +149,66 @@ def version_facts(registered: dict | None, version: dict, at: str, runs: dict[st
         add_edge(f, f"run:{key}", "produces", PRIMARY_MODEL, f"{at}/run_id")
         if str(run_id) in runs:
             run, rat = runs[str(run_id)]
-            _run(f, run, rat, str(run_id), file)
+            _run(f, run, rat, str(run_id), file, prefix)
     return f
 
 
-def _registered(f: FactList, reg: dict, file: str) -> None:
+def _registry_state(f: FactList, registered: dict | None, version: dict, at: str, file: str, prefix: str,
+                    vtags: dict[str, tuple[str, int]]) -> None:
+    """Aliases (on the version, or on the registered model as ``[{alias, version}]``: only
+    registered-models/get|search and model-versions/get return them) and the stage. An alias or
+    stage Production/Staging means in use; stage Archived means retired, dated by
+    ``last_updated_timestamp`` (the transition time, or later if the version changed since: a
+    later date only lengthens retention) unless a ``retired`` tag states the date."""
+    aliases = [(str(a), f"{at}/aliases/{i}") for i, a in enumerate(as_list(version.get("aliases")))]
+    number = str(version.get("version"))
+    for i, a in enumerate(as_list((registered or {}).get("aliases"))):
+        if isinstance(a, dict) and str(a.get("version")) == number and a.get("alias"):
+            aliases.append((str(a["alias"]), f"/registered_model/aliases/{i}/alias"))
+    for alias, p in aliases:
+        f.add(("model", "extra", "aliases"), [alias], p, union=True)
+        f.add(("retention", "in_use"), [f"alias {alias}"], p, union=True)
+    stage = version.get("current_stage")
+    f.add(("model", "extra", "stage"), stage, f"{at}/current_stage")
+    f.add(("model", "extra", "status"), version.get("status"), f"{at}/status")
+    if isinstance(stage, str) and stage.lower() in _IN_USE_STAGES:
+        f.add(("retention", "in_use"), [f"stage {stage}"], f"{at}/current_stage", union=True)
+    elif isinstance(stage, str) and stage.lower() == "archived":
+        tagged = any(_field(k, prefix) == "retired" for k in vtags)
+        if not tagged:
+            _ms(f, ("retention", "retired"), version.get("last_updated_timestamp"), file,
+                f"{at}/last_updated_timestamp")
+
+
+def _registered(f: FactList, reg: dict, file: str, prefix: str = TAG_PREFIX) -> None:
     f.add(("model", "name"), reg.get("name"), "/registered_model/name")
     f.add(("model", "description"), common.text(reg.get("description")), "/registered_model/description")
-    _model_tags(f, _tags(reg.get("tags")), "/registered_model/tags", file)
+    _model_tags(f, _tags(reg.get("tags")), "/registered_model/tags", file, prefix)
 
 
-def _model_tags(f: FactList, tags: dict[str, tuple[str, int]], at: str, file: str) -> None:
+def _legal_hold(f: FactList, levels: list[tuple[dict[str, tuple[str, int]], str]], path: tuple[str, ...],
+                file: str, prefix: str) -> None:
+    """A hold at any level wins: active holds are added first (the builder keeps the first value),
+    so a "false" elsewhere becomes a recorded conflict, never the answer. The reason comes from the
+    level that holds."""
+    holds = []
+    for tags, at in levels:
+        fields = {_field(k, prefix): (v, i) for k, (v, i) in tags.items()}
+        if "legal_hold" in fields:
+            value, i = fields["legal_hold"]
+            reason = fields.get("hold_reason")
+            holds.append((vocab.boolean(value, file, f"{at}/{i}/value"), f"{at}/{i}/value",
+                          (reason[0], f"{at}/{reason[1]}/value") if reason else None))
+    holds.sort(key=lambda h: not h[0])
+    for active, p, reason in holds:
+        f.add((*path, "active"), active, p)
+        if active and reason:
+            f.add((*path, "reason"), reason[0], reason[1])
+
+
+def _model_tags(f: FactList, tags: dict[str, tuple[str, int]], at: str, file: str, prefix: str = TAG_PREFIX) -> None:
     for key, (value, i) in tags.items():
-        field = _TAG_FIELDS.get(key.lower())
+        field = _field(key, prefix)
         p = f"{at}/{i}/value"
         if field == "owner":
             common.person(f, ("model", "owner"), value, p)
@@ -160,15 +225,17 @@ def _model_tags(f: FactList, tags: dict[str, tuple[str, int]], at: str, file: st
             f.add(("model", "intended_use", "description"), value, p)
         elif field == "commercial":
             f.add(("model", "intended_use", "commercial"), vocab.boolean(value, file, p), p)
-        elif field == "legal_hold":
-            f.add(("retention", "legal_hold", "active"), vocab.boolean(value, file, p), p)
         elif field == "retention_class":
             f.add(("retention", "retention_class"), value, p)
+        elif field in _DATES:
+            f.add(("retention", field), _date(value, file, p), p)
+        elif field in ("legal_hold", "hold_reason"):
+            continue  # read by _legal_hold, across levels
         elif not key.startswith("mlflow."):
             f.add(("model", "extra", "tags", key), value, p)
 
 
-def _run(f: FactList, run: dict, at: str, run_id: str, file: str) -> None:
+def _run(f: FactList, run: dict, at: str, run_id: str, file: str, prefix: str = TAG_PREFIX) -> None:
     key = vocab.entity_key(run_id)
     base = ("training_runs", key)
     info = run.get("info") or {}
@@ -209,6 +276,11 @@ def _run(f: FactList, run: dict, at: str, run_id: str, file: str) -> None:
         f.add(("datasets", dkey, "roles"), [role], f"{dat}/tags", union=True)
         f.add(("datasets", dkey, "extra", "mlflow_digest"), ds.get("digest"), f"{dat}/dataset/digest")
         f.add(("datasets", dkey, "extra", "mlflow_source_type"), ds.get("source_type"), f"{dat}/dataset/source_type")
+        input_tags = _tags(di.get("tags"))
+        _legal_hold(f, [(input_tags, f"{dat}/tags")], ("datasets", dkey, "legal_hold"), file, prefix)
+        for tag, (value, ti) in input_tags.items():
+            if _field(tag, prefix) == "retention_class":
+                f.add(("datasets", dkey, "retention_class"), value, f"{dat}/tags/{ti}/value")
         if role == "training":
             f.add((*base, "datasets"), [dkey], f"{dat}/dataset/name", union=True)
             add_edge(f, f"dataset:{dkey}", "input_to", f"run:{key}", dat)

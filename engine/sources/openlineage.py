@@ -14,7 +14,7 @@ from typing import Any
 from ..document import vocab
 from ..document.facts import FactList
 from . import common
-from .interface import Loaded, Source, add_edge, as_list
+from .interface import Loaded, Source, add_edge
 
 
 def _events(loaded: Loaded) -> list[tuple[dict, str]]:
@@ -42,15 +42,31 @@ class OpenLineage(Source):
         events = _events(loaded)
         return bool(events) and all(_is_event(e) for e, _ in events)
 
+    def why_not(self, loaded: Loaded) -> str | None:
+        if loaded.syntax not in ("json", "jsonl"):
+            return None
+        for event, at in _events(loaded):
+            if (isinstance(event, dict) and "eventTime" in event and isinstance(event.get("job"), dict)
+                    and (not isinstance(event.get("run"), dict) or "runId" not in event["run"])):
+                return f"an OpenLineage event without run.runId, which the spec requires ({at or 'top level'})"
+        return None
+
     def facts(self, loaded: Loaded) -> FactList:
         f = FactList()
         events = _events(loaded)
-        consumed = {vocab.entity_key(i.get("name", "")) for e, _ in events for i in as_list(e.get("inputs"))
-                    if isinstance(i, dict)}
-        produced = {vocab.entity_key(o.get("name", "")) for e, _ in events for o in as_list(e.get("outputs"))
-                    if isinstance(o, dict)}
+        # A run that reads and writes the same dataset (MERGE, upsert, append) updates it in
+        # place: that is an input, not a cycle, and does not make the dataset derived.
+        runs_in: dict[str, set[str]] = {}
+        runs_out: dict[str, set[str]] = {}
+        for event, _ in events:
+            run = event["run"]["runId"]
+            runs_in.setdefault(run, set()).update(_keys(event.get("inputs")))
+            runs_out.setdefault(run, set()).update(_keys(event.get("outputs")))
+        consumed = {k for keys in runs_in.values() for k in keys}
+        produced = {k for run, keys in runs_out.items() for k in keys - runs_in.get(run, set())}
         for event, at in events:
-            run_key = vocab.entity_key(event["run"]["runId"])
+            run_id = event["run"]["runId"]
+            run_key = vocab.entity_key(run_id)
             base = ("training_runs", run_key)
             job = event["job"]
             f.add((*base, "extra", "openlineage_job"), f"{job.get('namespace', '')}/{job.get('name', '')}".strip("/"),
@@ -67,8 +83,8 @@ class OpenLineage(Source):
             f.add((*base, "code_commit"), code.get("version"), f"{at}/job/facets/sourceCodeLocation/version")
             f.add((*base, "entry_point"), code.get("path"), f"{at}/job/facets/sourceCodeLocation/path")
             for direction in ("inputs", "outputs"):
-                for i, ds in enumerate(as_list(event.get(direction))):
-                    if not isinstance(ds, dict) or not ds.get("name"):
+                for i, ds in enumerate(event.get(direction) or []):
+                    if not ds.get("name"):
                         continue
                     dat = f"{at}/{direction}/{i}"
                     key = vocab.entity_key(ds["name"])
@@ -78,13 +94,18 @@ class OpenLineage(Source):
                     f.add((kind, key, "name"), ds["name"], f"{dat}/name")
                     ns = ds.get("namespace")
                     f.add((kind, key, "extra", "openlineage"), f"{ns}/{ds['name']}" if ns else ds["name"], dat)
-                    dfacets = ds.get("facets") or {}
-                    version = (dfacets.get("version") or {}).get("datasetVersion")
+                    version = ((ds.get("facets") or {}).get("version") or {}).get("datasetVersion")
                     f.add((kind, key, "version"), common.text(version), f"{dat}/facets/version/datasetVersion")
                     if direction == "inputs":
                         add_edge(f, node, "input_to", f"run:{run_key}", dat)
                         if kind == "datasets":
                             f.add((*base, "datasets"), [key], dat, union=True)
+                    elif key in runs_in.get(run_id, set()):
+                        f.add((*base, "extra", "updates_in_place"), [ds["name"]], dat, union=True)
                     else:
                         add_edge(f, f"run:{run_key}", "produces", node, dat)
         return f
+
+
+def _keys(items: Any) -> set[str]:
+    return {vocab.entity_key(d["name"]) for d in items or [] if isinstance(d, dict) and d.get("name")}

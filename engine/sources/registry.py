@@ -29,6 +29,15 @@ def detect(loaded: Loaded, forced: str | None = None, referrer: str | None = Non
         return source
     matches = [s for s in SOURCES if s.detect(loaded)]
     if not matches:
-        raise InputError(loaded.display, f"unknown format ({loaded.syntax} content matches none of: "
-                                         f"{', '.join(sorted(BY_FORMAT))})")
+        reasons = [r for r in (s.why_not(loaded) for s in SOURCES) if r]
+        why = "; ".join(reasons) if reasons else _generic_reason(loaded)
+        raise InputError(loaded.display, f"unknown format: {why} (formats read: {', '.join(sorted(BY_FORMAT))})")
     return matches[0]
+
+
+def _generic_reason(loaded: Loaded) -> str:
+    data = loaded.data
+    if isinstance(data, dict):
+        keys = ", ".join(sorted(map(str, data))[:8])
+        return f"{loaded.syntax} object with keys {keys or '(none)'} is none of these formats"
+    return f"{loaded.syntax} content of type {type(data).__name__} is none of these formats"

@@ -1,6 +1,7 @@
 """SPDX 3.0 JSON-LD with the AI and Dataset profiles.
 
-``ai_AIPackage`` elements are models (the one no other model descends from is the release),
+``ai_AIPackage`` elements are models (the released one is chosen by the rule in ``_released``;
+only its ancestors become base models, sibling models are listed as components),
 ``dataset_DatasetPackage`` elements are datasets, and Relationships carry licenses
 (``hasConcludedLicense`` over ``hasDeclaredLicense``) and lineage (``trainedOn``,
 ``testedOn``, ``ancestorOf``/``descendantOf``). Locations are pointers into ``@graph``.
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 from ..document import vocab
 from ..document.facts import FactList
+from ..errors import InputError
 from . import common
 from .interface import PRIMARY_MODEL, Loaded, Source, add_edge, as_list
 
 _MODEL = ("ai_AIPackage", "AIPackage")
 _DATASET = ("dataset_DatasetPackage", "DatasetPackage")
+_DOCUMENTS = ("SpdxDocument", "software_Sbom", "Bom", "Bundle", "Sbom")
 _RISK = {"serious": "high", "high": "high", "medium": "medium", "low": "low"}
 
 
@@ -31,6 +34,59 @@ def _sha256(el: dict) -> tuple[str | None, str]:
         if isinstance(h, dict) and str(h.get("algorithm", "")).lower() == "sha256" and h.get("hashValue"):
             return h["hashValue"], f"/verifiedUsing/{i}/hashValue"
     return None, "/verifiedUsing"
+
+
+def _released(models: list[tuple[dict, str]], rels: list[tuple[dict, str]], graph: list[tuple[dict, str]],
+              file: str) -> tuple[dict, str] | None:
+    """The released model, by a stated rule: the AI package named as ``rootElement`` (of the
+    SpdxDocument or of a Bom it names); else the one AI package no other descends from; else
+    the choice is ambiguous and refused (name it in ``rootElement``)."""
+    if not models:
+        return None
+    by_id = {_id(el): (el, at) for el, at in graph if _id(el)}
+    roots, seen = [], set()
+    queue = [r for el, _ in graph if _type(el) in _DOCUMENTS for r in as_list(el.get("rootElement"))]
+    while queue:
+        ref = queue.pop(0)
+        if ref in seen or ref not in by_id:
+            continue
+        seen.add(ref)
+        el = by_id[ref][0]
+        if _type(el) in _MODEL:
+            roots.append(by_id[ref])
+        elif _type(el) in _DOCUMENTS:
+            queue.extend(as_list(el.get("rootElement")))
+    if len(roots) == 1:
+        return roots[0]
+    candidates = roots or models
+    leaves = [m for m in candidates if not any(_id(m[0]) in _ancestors(_id(o[0]), rels) for o in models)]
+    if len(leaves) == 1:
+        return leaves[0]
+    if len(candidates) == 1:
+        return candidates[0]
+    names = ", ".join(str(m[0].get("name") or _id(m[0])) for m in (leaves or candidates))
+    raise InputError(file, f"cannot tell which AI package is released: {names} (none descends from the others); "
+                           "name it in the SpdxDocument's rootElement", "/@graph")
+
+
+def _ancestors(model_id: str | None, rels: list[tuple[dict, str]]) -> set[str]:
+    """Every element that ``model_id`` descends from (ancestorOf / descendantOf, transitively)."""
+    parents: dict[str, set[str]] = {}
+    for rel, _ in rels:
+        rtype, frm, to = rel.get("relationshipType"), rel.get("from"), as_list(rel.get("to"))
+        if rtype == "ancestorOf":
+            for child in to:
+                parents.setdefault(child, set()).add(frm)
+        elif rtype == "descendantOf":
+            parents.setdefault(frm, set()).update(to)
+    out: set[str] = set()
+    stack = [model_id]
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in out:
+                out.add(parent)
+                stack.append(parent)
+    return out
 
 
 class SPDX3(Source):
@@ -50,28 +106,35 @@ class SPDX3(Source):
         by_id = {_id(el): (el, at) for el, at in graph if _id(el)}
         rels = [(el, at) for el, at in graph if _type(el) == "Relationship"]
         models = [(el, at) for el, at in graph if _type(el) in _MODEL]
-        # The release is the most-derived model: one that is nobody's ancestor.
-        def is_ancestor(model_id: str | None) -> bool:
-            return any((r.get("relationshipType") == "ancestorOf" and r.get("from") == model_id)
-                       or (r.get("relationshipType") == "descendantOf" and model_id in as_list(r.get("to")))
-                       for r, _ in rels)
-
-        primary = next((m for m in models if not is_ancestor(_id(m[0]))), models[0] if models else None)
+        primary = _released(models, rels, graph, file)
+        ancestors = _ancestors(_id(primary[0]), rels) if primary else set()
         node_of: dict[str, str] = {}
         f = FactList()
         for el, at in models:
             if primary and el is primary[0]:
                 node_of[_id(el) or ""] = PRIMARY_MODEL
                 self._model(f, el, at, file)
-            else:
+            elif _id(el) in ancestors:
                 key = vocab.entity_key(el.get("name") or _id(el) or "model")
                 node_of[_id(el) or key] = f"model:{key}"
                 self._base(f, el, at, key, file)
+            else:  # a sibling model shipped alongside: listed, never made a base model
+                name = el.get("name") or _id(el) or "model"
+                base = ("components", vocab.entity_key(name))
+                f.add((*base, "name"), name, f"{at}/name")
+                f.add((*base, "type"), "machine-learning-model", f"{at}/type")
+                version = common.text(el.get("software_packageVersion"))
+                f.add((*base, "version"), version, f"{at}/software_packageVersion")
         for el, at in graph:
             if _type(el) in _DATASET:
                 key = vocab.entity_key(el.get("name") or _id(el) or "dataset")
                 node_of[_id(el) or key] = f"dataset:{key}"
                 self._dataset(f, el, at, key, by_id, file)
+        # files contained in a package stand for it (trainedOn between files lifts to their packages)
+        for rel, _ in rels:
+            if rel.get("relationshipType") == "contains" and rel.get("from") in node_of:
+                for target in as_list(rel.get("to")):
+                    node_of.setdefault(target, node_of[rel["from"]])
         self._relationships(f, rels, by_id, node_of)
         return f
 
@@ -168,8 +231,8 @@ class SPDX3(Source):
             targets = [str(t) for t in as_list(rel.get("to"))]
             if rtype in ("hasConcludedLicense", "hasDeclaredLicense") and frm in node_of and targets:
                 target = targets[0]
-                el = by_id.get(target, ({}, ""))[0]
-                expr = el.get("simplelicensing_licenseExpression") or (target if not el else None)
+                el, el_at = by_id.get(target, ({}, ""))
+                expr = _license_expression(f, el, el_at) if el else target
                 rank = 0 if rtype == "hasConcludedLicense" else 1
                 if expr and (frm not in licenses or rank < licenses[frm][0]):
                     licenses[frm] = (rank, str(expr), f"{at}/to")
@@ -188,6 +251,25 @@ class SPDX3(Source):
             path = _license_path(node)
             if path:
                 common.license_(f, path, expr, at)
+
+
+def _license_expression(f: FactList, el: dict, at: str) -> str | None:
+    """The license a license element stands for. A ``CustomLicense`` becomes its LicenseRef and
+    its text is kept (``/licenses/<ref>``); a ``ListedLicense`` is its SPDX id."""
+    kind = _type(el)
+    if el.get("simplelicensing_licenseExpression"):
+        return str(el["simplelicensing_licenseExpression"])
+    tail = str(_id(el) or "").rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    if kind.endswith("ListedLicense"):
+        return tail or common.text(el.get("name"))
+    if kind.endswith("CustomLicense"):
+        ref = common.license_ref(tail if tail.startswith("LicenseRef-") else (el.get("name") or tail))
+        common.license_text(f, ref, name=(el.get("name"), f"{at}/name"),
+                            text=(el.get("simplelicensing_licenseText"), f"{at}/simplelicensing_licenseText"),
+                            url=(next(iter(as_list(el.get("expandedlicensing_seeAlso"))), None),
+                                 f"{at}/expandedlicensing_seeAlso/0"))
+        return ref
+    return None
 
 
 def _license_path(node: str) -> tuple[str, ...] | None:

@@ -38,7 +38,7 @@ def policy_digest(packs: list[Pack]) -> str:
 
 def subjects(document: dict[str, Any]) -> list[dict[str, Any]]:
     out = [{"name": s.get("name", s["id"]), "digest": {"sha256": s["digest"]["sha256"]}}
-           for s in document["subjects"] if s.get("digest")]
+           for s in document["subjects"] if s.get("digest", {}).get("sha256")]  # others: PRV-001
     if not out:
         raise MlgovError(f"{document['document_id']}: no released artifact has a sha256 digest; "
                          "there is nothing to bind a verdict to")

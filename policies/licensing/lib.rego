@@ -9,8 +9,87 @@ default params := {}
 
 params := input.params.licensing
 
-# Terms of one license id: the pack's table plus what Creative Commons and RAIL ids say themselves.
-terms(id) := array.concat(object.get(object.get(params, "license_terms", {}), id, []), pattern_terms(id))
+# The pack's table, with the organisation's reviewed licenses (extra_license_terms) over it: a
+# --params override of license_terms replaces the whole table, extra_license_terms adds to it.
+table := object.union(object.get(params, "license_terms", {}), object.get(params, "extra_license_terms", {}))
+
+# What the sources said about a LicenseRef (/licenses/<id>): name, text, declared and detected terms.
+default document := {}
+
+document := input.document
+
+described(id) := object.get(object.get(document, "licenses", {}), id, {})
+
+# Terms of one license id: the pack's table, what Creative Commons and RAIL ids say themselves,
+# the terms a release bundle declares for its own license, and those its wording suggests.
+terms(id) := sort({t |
+	some t in array.concat(
+		array.concat(object.get(table, id, []), pattern_terms(id)),
+		array.concat(object.get(described(id), "terms", []), object.get(described(id), "detected_terms", [])),
+	)
+})
+
+# Terms of every id the document's licenses name, computed once per evaluation (a complete rule
+# is evaluated once; a function is not): the rules look ids up here.
+document_ids contains id if {
+	some entity in license_holders
+	some alt in entity.license_info.alternatives
+	some id in alt
+}
+
+license_holders := array.concat(
+	array.concat([m | m := document.model], object.get(object.get(document, "model", {}), "base_models", [])),
+	array.concat(object.get(document, "datasets", []), object.get(document, "components", [])),
+)
+
+term_map := {id: terms(id) | some id in document_ids}
+
+terms_of(id) := term_map[id]
+
+terms_of(id) := terms(id) if not term_map[id]
+
+# A license's terms are known when the pack's table lists it (reviewed) or the release bundle
+# declares them; a LicenseRef known only by its name or wording still needs review (LIC-012).
+known(id) if object.get(table, id, null) != null
+
+known(id) if described(id).terms_declared == true
+
+# Terms that forbid commercial use of the material and of what is made from it.
+commercial_bars := ["noncommercial", "research_only"]
+
+term_label("noncommercial") := "non-commercial"
+
+term_label("research_only") := "research-only"
+
+term_label("no_derivatives") := "no-derivatives"
+
+# How the release is used. Unknown counts as commercial: only a stated non-commercial use is not.
+model := object.get(document, "model", {})
+
+commercial_use := object.get(object.get(model, "intended_use", {}), "commercial", null)
+
+use_word := "commercial" if commercial_use == true
+
+use_word := "unstated (so counted as commercial)" if not is_boolean(commercial_use)
+
+use_word_any := use_word if commercial_or_unknown
+
+use_word_any := "non-commercial" if commercial_use == false
+
+commercial_or_unknown if {
+	is_object(input.document.model)
+	commercial_use != false
+}
+
+# Where the finding points for the use: the stated flag, or the intended use (or model) lacking it.
+use_evidence := "/model/intended_use/commercial" if is_boolean(commercial_use)
+
+use_evidence := "/model/intended_use" if {
+	not is_boolean(commercial_use)
+	is_object(model.intended_use)
+}
+
+use_evidence := "/model" if not is_object(model.intended_use)
 
 pattern_terms(id) := [t |
 	some t in ["noncommercial", "no_derivatives", "share_alike", "use_restrictions"]
@@ -31,12 +110,15 @@ binding(info, term) if {
 	count(info.alternatives) > 0
 	every alt in info.alternatives {
 		some id in alt
-		term in terms(id)
+		term in terms_of(id)
 	}
 }
 
 # The ids in the first alternative that carry the term, for messages.
-carriers(info, term) := [id | some id in info.alternatives[0]; term in terms(id)]
+carriers(info, term) := [id | some id in info.alternatives[0]; term in terms_of(id)]
+
+# Some term of the list binds (e.g. non-commercial or research-only), and the first that does.
+binding_any(info, list) := [t | some t in list; binding(info, t)]
 
 primary := input.document.lineage.primary
 

@@ -1,4 +1,5 @@
-# Helpers shared by the retention rules: the release record's retention class and disposition.
+# Helpers shared by the retention rules: dispositions of the release record and of each artifact
+# with its own retention class.
 package mlgov.lib.retention
 
 import rego.v1
@@ -13,34 +14,102 @@ default facts := {}
 
 facts := input.document.retention
 
-hold if facts.legal_hold.active == true
+classes := object.get(params, "retention_classes", {})
 
-class := object.get(object.get(params, "retention_classes", {}), facts.retention_class, null)
+class := object.get(classes, facts.retention_class, null)
 
 start := facts[class.from]
 
 retired if facts.retired
+
+# Legal holds that reach the record: its own, and any on a dataset it was built from (its datasets).
+holds := array.concat(own_hold, dataset_holds)
+
+own_hold := [{"reason": object.get(facts.legal_hold, "reason", "no reason given"), "source": source_of("/retention/legal_hold/active")} |
+	facts.legal_hold.active == true
+]
+
+dataset_holds := [h |
+	some i
+	d := input.document.datasets[i]
+	d.legal_hold.active == true
+	h := {
+		"reason": concat("", ["dataset ", object.get(d, "name", d.id), " under hold: ", object.get(d.legal_hold, "reason", "no reason given")]),
+		"source": source_of(sprintf("/datasets/%d/legal_hold/active", [i])),
+	}
+]
+
+# Decided without building `holds` (built only for the plan line of a held record).
+hold if facts.legal_hold.active == true
+
+hold if input.document.datasets[_].legal_hold.active == true
+
+# Where a fact was read: "<source> <pointer>" from the document's provenance.
+source_of(pointer) := concat(" ", [p.source, p.at]) if {
+	p := input.document.provenance[pointer][0]
+} else := "source not recorded"
+
+# Registry evidence of use (an alias, stage Production or Staging): a record in use is never purged.
+in_use_evidence := object.get(facts, "in_use", [])
+
+registry_in_use if facts.in_use[0]
+
+in_use if registry_in_use
 
 in_use if {
 	class.while_in_use == true
 	not retired
 }
 
-end_ns := time.add_date(
-	start.epoch_s * 1000000000,
-	object.get(class.keep, "years", 0), object.get(class.keep, "months", 0), object.get(class.keep, "days", 0),
+# The disposition of an artifact under retention class `name`: the record's holds and use reach it.
+decide(name) := {"action": "hold", "reason": concat("", ["legal hold: ", holds[0].reason]), "source": holds[0].source, "holds": holds} if {
+	hold
+} else := {"action": "keep", "reason": concat("", ["in use (", concat(", ", in_use_evidence), "); ", basis(name)])} if {
+	registry_in_use
+} else := {"action": "review", "reason": concat("", ["retention class ", name, " is not defined in the retention pack's parameters: say how long it is kept"])} if {
+	name != ""
+	not classes[name]
+} else := {"action": "keep", "reason": concat("", ["in use; ", classes[name].basis])} if {
+	classes[name].while_in_use == true
+	not retired
+} else := dated(classes[name], end_ns(classes[name])) if {
+	end_ns(classes[name])
+} else := {"action": "keep", "reason": "retention facts missing: kept until they are stated (never purged on missing facts)"}
+
+dated(c, end) := {"action": "keep", "until": rfc3339(end), "reason": c.basis} if {
+	now_ns < end
+} else := {"action": c.then, "since": rfc3339(end), "reason": c.basis}
+
+basis(name) := classes[name].basis
+
+basis(name) := "retention class not stated or not defined" if not classes[name]
+
+end_ns(c) := time.add_date(
+	facts[c.from].epoch_s * 1000000000,
+	object.get(c.keep, "years", 0), object.get(c.keep, "months", 0), object.get(c.keep, "days", 0),
 )
 
-# The one disposition of the release record, first rule that applies wins.
-disposition := {"action": "hold", "reason": concat("", ["legal hold: ", object.get(facts.legal_hold, "reason", "no reason given")])} if {
+# The one disposition of the release record: decide() for its own class, written out as rules
+# because the record's disposition is on every document's hot path (rules are cached per query).
+disposition := {"action": "hold", "reason": concat("", ["legal hold: ", holds[0].reason]), "source": holds[0].source, "holds": holds} if {
 	hold
+} else := {"action": "keep", "reason": concat("", ["in use (", concat(", ", in_use_evidence), "); ", record_basis])} if {
+	registry_in_use
+} else := {"action": "review", "reason": concat("", ["retention class ", facts.retention_class, " is not defined in the retention pack's parameters: say how long it is kept"])} if {
+	class == null
 } else := {"action": "keep", "reason": concat("", ["in use; ", class.basis])} if {
 	in_use
-} else := {"action": "keep", "until": rfc3339(end_ns), "reason": class.basis} if {
-	now_ns < end_ns
-} else := {"action": class.then, "since": rfc3339(end_ns), "reason": class.basis} if {
-	now_ns >= end_ns
+} else := {"action": "keep", "until": rfc3339(record_end), "reason": class.basis} if {
+	now_ns < record_end
+} else := {"action": class.then, "since": rfc3339(record_end), "reason": class.basis} if {
+	now_ns >= record_end
 } else := {"action": "keep", "reason": "retention facts missing: kept until they are stated (never purged on missing facts)"}
+
+record_end := end_ns(class)
+
+default record_basis := "retention class not stated or not defined"
+
+record_basis := class.basis
 
 kept if disposition.action in ["keep", "hold", "archive"]
 

@@ -1,0 +1,56 @@
+# METADATA
+# title: Provenance attestations are authenticated (when the policy requires it)
+# description: >-
+#   With the pack parameter require_authenticated_provenance, every fact read from inside a
+#   signed envelope (in-toto/SLSA in DSSE or a Sigstore bundle) must come from an envelope
+#   verified against a key trusted for inputs (--input-key / --input-trust), and the release
+#   must have such provenance at all: an unverified claim about how a model was built is not
+#   evidence.
+# custom:
+#   id: PRV-005
+#   severity: high
+#   controls:
+#     - ISO-42001:A.6.2.7
+#     - 21-CFR-11:11.10(a)
+#   remediation: >-
+#     Pass the key that signs your build provenance with --input-key (or --input-trust), and
+#     include the signed provenance (a DSSE envelope or Sigstore bundle) in the bundle.
+package mlgov.rules.provenance.authenticated
+
+import rego.v1
+
+required if input.params.provenance.require_authenticated_provenance == true
+
+# [source path, reason] of every envelope whose facts are not verified
+unverified contains [e.source, object.get(e.signature, "reason", "not verified")] if {
+	required
+	some pointer, i
+	e := input.document.provenance[pointer][i]
+	e.signature.status != "verified"
+}
+
+verified_somewhere if {
+	some pointer, i
+	input.document.provenance[pointer][i].signature.status == "verified"
+}
+
+findings := array.concat(
+	[f |
+		some item in unverified
+		some i
+		input.document.sources[i].path == item[0]
+		f := {
+			"message": sprintf("provenance from %s is not authenticated: %s", [item[0], item[1]]),
+			"evidence": [sprintf("/sources/%d", [i])],
+		}
+	],
+	[f |
+		required
+		not verified_somewhere
+		count(unverified) == 0
+		f := {
+			"message": "no authenticated provenance: no input attestation was verified with a trusted input key",
+			"evidence": ["/provenance"],
+		}
+	],
+)
