@@ -33,7 +33,7 @@ required := object.get(object.get(params, "required_signoffs", {}), tier, {})
 who(a) := object.get(object.get(a, "approver", {}), "name", object.get(object.get(a, "approver", {}), "email", "unknown approver"))
 
 # Missing facts must not make a finding's message undefined (which would drop the finding).
-role(a) := object.get(a, "role", "(no role)")
+role_of(a) := object.get(a, "role", "(no role)")
 
-dated(a) := a.timestamp.utc if a.timestamp.utc
-dated(a) := "an unstated date" if not a.timestamp.utc
+dated_of(a) := a.timestamp.utc if a.timestamp.utc
+dated_of(a) := "an unstated date" if not a.timestamp.utc
