@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 _KNOWN = {"type", "properties", "required", "additionalProperties", "propertyNames", "items", "uniqueItems",
-          "enum", "const", "minLength", "minimum", "pattern", "$ref", "description", "title", "$schema", "$id",
+          "enum", "const", "minLength", "minimum", "pattern", "$ref", "minProperties", "description", "title", "$schema", "$id",
           "$defs"}
 _SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=5))
 MAX_DEPTH = 7
@@ -77,8 +77,10 @@ def _object(node: dict, defs: dict, depth: int) -> st.SearchStrategy:
         optional={} if deep else {k: _node(v, defs, depth + 1) for k, v in props.items() if k not in required})
     extra = node.get("additionalProperties", True)
     if extra is False or deep or not isinstance(extra, dict):
-        return fixed
+        least = node.get("minProperties", 0)
+        return fixed.filter(lambda d: len(d) >= least) if least else fixed
     names = node.get("propertyNames", {})
     keys = (st.from_regex(names["pattern"], fullmatch=True) if "pattern" in names else st.text(min_size=1, max_size=8))
     more = st.dictionaries(keys.filter(lambda k: k not in props), _node(extra, defs, depth + 1), max_size=2)
-    return st.tuples(fixed, more).map(lambda pair: {**pair[1], **pair[0]})
+    least = node.get("minProperties", 0)
+    return st.tuples(fixed, more).map(lambda pair: {**pair[1], **pair[0]}).filter(lambda d: len(d) >= least)
