@@ -15,8 +15,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 _KNOWN = {"type", "properties", "required", "additionalProperties", "propertyNames", "items", "uniqueItems",
-          "enum", "const", "minLength", "minimum", "pattern", "$ref", "minProperties", "description", "title", "$schema", "$id",
-          "$defs"}
+          "enum", "const", "minLength", "minimum", "pattern", "$ref", "minProperties", "description", "title",
+          "$schema", "$id", "$defs"}
 _SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=5))
 MAX_DEPTH = 7
 
