@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import lineage
-from .document import DOCUMENT_SCHEMA_ID, DocumentBuilder, identity, licenses, validate_document
+from .document import DOCUMENT_SCHEMA_ID, DocumentBuilder, identity, licenses, placeholders, validate_document
 from .document.facts import FactList, SourceRef
 from .errors import InputError
 from .sources.bundle import is_manifest, read_bundle
@@ -99,6 +99,7 @@ def build_document(collected: list[tuple[SourceRef, FactList]]) -> dict[str, Any
     document: dict[str, Any] = {"schema": DOCUMENT_SCHEMA_ID, "document_id": "", "subjects": [], **body}
     document["lineage"] = {"edges": body.get("lineage", {}).get("edges", [])}
     licenses.annotate(document, provenance)
+    placeholders.annotate(document)
     lineage.annotate(document, provenance, primary)
     document["sources"] = [{"path": s.path, "format": s.format, "sha256": s.sha256} for s in builder.sources]
     document["provenance"] = provenance

@@ -26,8 +26,8 @@ def test_every_builtin_rule_maps_to_catalogued_controls():
             assert any(c in known for c in rule.controls), f"{rule.id} maps to no catalogued control"
     assert {c.regime for c in catalogs()} == {"SR-11-7", "SR-26-2", "EU-AI-ACT", "FDA", "21-CFR-11",
                                                "NIST-AI-RMF", "ISO-42001", "GDPR"}
-    assert coverage(packs)["EU-AI-ACT:Art.10"] == ["LIC-001", "LIC-002", "LIC-003", "LIC-012", "PRV-004",
-                                                   "RET-004"]
+    assert coverage(packs)["EU-AI-ACT:Art.10"] == ["CMP-004", "LIC-001", "LIC-002", "LIC-003", "LIC-012",
+                                                   "PRV-004", "RET-004"]
 
 
 def test_coverage_doc_is_current(cli):

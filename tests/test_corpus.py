@@ -156,16 +156,11 @@ EXPECTED: dict[str, Case] = {
 
 # Files mlgov cannot evaluate today, and why. The test asserts that they evaluate; when the bug
 # is fixed it passes, and strict xfail makes that visible.
-XFAIL = {
-    "openlineage/example_full_event.json":
-        "issue 11 point 6 (11b): run-only document (its read-write table is no longer a false cycle: issue 13)",
-    "cyclonedx/valid-component-data-1.6.json":
-        "issue 11 point 6 (11b): a dataset-only document makes APR-001 break the finding contract",
-    "cyclonedx/valid-component-data-1.7.json": "issue 11 point 6 (11b): dataset-only document",
-    "spdx3/dataset-example01.spdx3.json": "issue 11 point 6 (11b): dataset-only document",
-    "openlineage/serde_example_run_event.json": "issue 11 point 6 (11b): run-only document",
-    "slsa/slsa1-provenance.json": "issue 11 point 6 (11b): provenance-only document",
-}
+XFAIL: dict[str, str] = {}  # issue 11 point 6 landed: documents without a model are judged (CMP-001)
+# Documents that describe no model: every pack judges them; the gate's blocking finding is CMP-001.
+NO_MODEL = ["cyclonedx/valid-component-data-1.6.json", "cyclonedx/valid-component-data-1.7.json",
+            "openlineage/example_full_event.json", "openlineage/serde_example_run_event.json",
+            "slsa/slsa1-provenance.json", "spdx3/dataset-example01.spdx3.json"]
 
 # Not evaluable by design: a bare predicate is not a document mlgov reads (exit 2, one line).
 NOT_A_DOCUMENT = {
@@ -190,7 +185,7 @@ def _evaluate(rel: str, packs) -> dict:
 def test_every_corpus_file_is_judged_and_sourced():
     files = {p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file()}
     files -= {"SOURCES.md", "huggingface-hub-licenses.md"}
-    assert files == set(EXPECTED) | set(XFAIL) | set(NOT_A_DOCUMENT)
+    assert files == set(EXPECTED) | set(XFAIL) | set(NOT_A_DOCUMENT) | set(NO_MODEL)
     assert len(files) >= 40
     sources = (CORPUS / "SOURCES.md").read_text()
     for rel in files | {"huggingface-hub-licenses.md"}:
@@ -232,6 +227,12 @@ LICENSING_ONLY = {
     "openlineage/serde_example_run_event.json": set(),
     "slsa/slsa1-provenance.json": set(),
 }
+
+
+@pytest.mark.parametrize("rel", NO_MODEL)
+def test_a_document_without_a_model_is_judged_no_model_described(rel, packs):
+    result = _evaluate(rel, packs)
+    assert "CMP-001" in {f["rule"] for f in result["findings"] if f["severity"] == "critical"}
 
 
 @pytest.mark.parametrize("rel", sorted(LICENSING_ONLY))

@@ -105,7 +105,7 @@ def test_failing_gate_still_writes_a_signed_failed_verdict(cli, tmp_path, keys):
     assert p["decision"] == {"result": "fail", "fail_on": "high", "blocking_findings": 1,
                              "reason": "1 open finding(s) at high or above: DOC-004"}
     assert p["controls"]["EU-AI-ACT"]["Art.15"] == {
-        "status": "violated", "rules": ["DOC-004"], "findings": 1,
+        "status": "violated", "rules": ["CMP-007", "CMP-008", "DOC-004"], "findings": 1,
         "title": "Accuracy, robustness and cybersecurity", "citation": "Art. 15"}
     lenient, _ = gate(cli, tmp_path, keys[0], "support-llm-ft", "--packs", DOC_PACK, "--fail-on", "critical")
     assert lenient.exit_code == 0

@@ -29,7 +29,8 @@ def test_durations_are_calendar_aware():
         parse_duration("10 years")
 
 
-def yaml_pack(tmp_path: Path, assert_yaml: str, message: str = "'m {id}'", **extra: str) -> Path:
+def yaml_pack(tmp_path: Path, assert_yaml: str, message: str | None = None, **extra: str) -> Path:
+    message = message or ("'m {id}'" if "for_each" in extra else "'m {document_id}'")
     root = tmp_path / "lang"
     root.mkdir(exist_ok=True)
     (root / "pack.yaml").write_text("apiVersion: mlgov.dev/v1\nkind: RulePack\nname: lang\nversion: '1'\n"
@@ -48,9 +49,9 @@ CREDIT = normalize([BUNDLES / "credit-risk-pd"])
 @pytest.mark.parametrize(("assertion", "extra", "count"), [
     ("{path: model.risk_tier, equals: high}", {}, 0),
     ("{path: model.risk_tier, in: [low, minimal]}", {}, 1),
-    ("{path: model.nonexistent, equals: x}", {}, 1),        # a comparison on a missing fact fails
-    ("{path: model.nonexistent, not_equals: x}", {}, 0),
-    ("{path: model.nonexistent, exists: false}", {}, 0),
+    ("{path: model.extra.nonexistent, equals: x}", {}, 1),        # a comparison on a missing fact fails
+    ("{path: model.extra.nonexistent, not_equals: x}", {}, 0),
+    ("{path: model.extra.nonexistent, exists: false}", {}, 0),
     ("{path: model.regulatory_scope, contains: GDPR}", {}, 0),
     ("{path: license, in: {ref: params.allowed}}", {"for_each": "datasets"}, 3),
     ("{path: license, not_in: {ref: params.allowed}}", {"for_each": "datasets"}, 1),
@@ -63,7 +64,7 @@ CREDIT = normalize([BUNDLES / "credit-risk-pd"])
     ("{path: timestamp, newer_than: 1y}", {"for_each": "approvals"}, 0),
     ("{path: expires, after: {ref: timestamp}}", {"for_each": "approvals"}, 0),
     ("{path: doc.model.name, matches: '^credit-'}", {"for_each": "approvals"}, 0),
-    ("{all: [{path: model.name, exists: true}, {any: [{path: model.x, exists: true}, {not: {path: model.y, "
+    ("{all: [{path: model.name, exists: true}, {any: [{path: model.extra.x, exists: true}, {not: {path: model.extra.y, "
      "exists: true}}]}]}", {}, 0),
 ])
 def test_operators(tmp_path, assertion, extra, count):

@@ -97,7 +97,9 @@ def _params(path: Path | None) -> dict:
     data = parse_yaml(raw.text(), raw.display)
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise MlgovError(f"{raw.display}: expected a mapping of pack name to parameters")
-    return data
+    from ..packs.params import Params
+
+    return Params(data, raw.display)  # checked against the loaded packs by the evaluator
 
 
 def _packs(dirs: tuple[Path, ...]) -> list:

@@ -16,6 +16,7 @@ from ..document.digest import document_digest
 from ..engines import make_engine
 from ..errors import EvaluationError
 from ..packs.model import SEVERITIES, Pack, RuleMeta, severity_rank
+from ..packs.params import check_params
 from ..packs.rego_metadata import RULE_NAMESPACE
 from ..packs.yaml_rules import Context
 from .contract import check_findings, default_subject, evidence_sources
@@ -29,6 +30,7 @@ class Evaluator:
                  opa_url: str | None = None, params: dict[str, dict] | None = None) -> None:
         self.packs = list(packs)
         check_rule_controls(self.packs)
+        check_params(self.packs, params)  # an unknown pack, parameter or type is refused, never ignored
         self.params = {p.name: {**p.params, **(params or {}).get(p.name, {})} for p in self.packs}
         self.rego_rules: dict[str, RuleMeta] = {k: v for p in self.packs for k, v in p.rego_rules.items()}
         modules = [m for p in self.packs for m in p.rego_modules]

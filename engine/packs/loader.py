@@ -18,6 +18,7 @@ from ..errors import EvaluationError, InputError
 from ..safeio import parse_yaml, read_bounded
 from . import rego_metadata
 from .model import Pack, RegoModule
+from .path_check import check_pack_paths
 from .yaml_rules import compile_rules
 
 MANIFEST = "pack.yaml"
@@ -93,6 +94,7 @@ def load_pack(root: Path) -> Pack:
                 raise EvaluationError(shown, "YAML file is neither kind: Rules nor kind: PolicyTests")
     if not pack.rules:
         raise EvaluationError(str(root), f"pack {pack.name} defines no rules")
+    check_pack_paths(pack)  # a rule reading a misspelt field would pass silently
     return pack
 
 

@@ -183,9 +183,10 @@ class CycloneDX(Source):
         lic, lat = license_of(comp)
         license_texts(f, comp, at)
         f.add(("model", "license"), lic, at + lat)
-        supplier = comp.get("supplier") or {}
-        if isinstance(supplier, dict) and supplier.get("name"):
-            f.add(("model", "owner", "team"), supplier["name"], f"{at}/supplier/name")
+        for role in ("supplier", "manufacturer"):  # who distributes or makes it, not who is accountable for it
+            org = comp.get(role) or {}
+            if isinstance(org, dict) and org.get("name"):
+                f.add(("model", "supplier"), org["name"], f"{at}/{role}/name")
         for i, author in enumerate(as_list(comp.get("authors"))):
             f.add(("model", "developers"), [common.person_dict(author)], f"{at}/authors/{i}", union=True)
         digest, dat = sha256_of(comp)

@@ -14,11 +14,14 @@ package mlgov.rules.approvals.before_deployment
 import data.mlgov.lib.approvals as lib
 import rego.v1
 
-findings := [f |
+findings := array.concat(ordered, undated)
+
+ordered := [f |
 	some i
 	d := input.document.deployments[i]
 	d.timestamp
-	some function
+	# (no `some function` here: regorus then fails on a second deployment with "duplicated
+	# definition of local variable function"; an unbound key iterates just the same)
 	roles := lib.required[function]
 	first := min([a.timestamp.epoch_s | some a in lib.valid; a.role in roles])
 	first > d.timestamp.epoch_s
@@ -27,6 +30,19 @@ findings := [f |
 			"deployment ", d.id, " on ", d.timestamp.utc, " precedes the ", function, " approval",
 		]),
 		"evidence": [sprintf("/deployments/%d/timestamp", [i]), "/approvals"],
+		"subject": sprintf("deployment:%s", [d.id]),
+	}
+]
+
+# Unknown is not compliant: a deployment without a date cannot be shown to follow its approvals.
+undated := [f |
+	some i
+	d := input.document.deployments[i]
+	not d.timestamp.epoch_s
+	count(lib.required) > 0
+	f := {
+		"message": concat("", ["deployment ", d.id, " has no date, so it cannot be shown to follow the required approvals"]),
+		"evidence": [sprintf("/deployments/%d/timestamp", [i])],
 		"subject": sprintf("deployment:%s", [d.id]),
 	}
 ]

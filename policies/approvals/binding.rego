@@ -23,7 +23,7 @@ findings := [f |
 	lib.positive(a)
 	not lib.bound(a)
 	f := {
-		"message": concat("", ["the ", a.role, " approval by ", lib.who(a), " ", target(a)]),
+		"message": concat("", ["the ", lib.role_of(a), " approval by ", lib.who(a), " ", target(a)]),
 		"evidence": [sprintf("/approvals/%d/artifact_digest", [i])],
 		"subject": sprintf("approval:%s", [a.id]),
 	}

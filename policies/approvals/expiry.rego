@@ -19,7 +19,7 @@ findings := [f |
 	lib.bound(a)
 	problem := issue(a)
 	f := {
-		"message": concat("", ["the ", a.role, " approval by ", lib.who(a), " ", problem]),
+		"message": concat("", ["the ", lib.role_of(a), " approval by ", lib.who(a), " ", problem]),
 		"evidence": [sprintf("/approvals/%d", [i])],
 		"subject": sprintf("approval:%s", [a.id]),
 	}

@@ -22,7 +22,9 @@ authors := array.concat(
 	[r.trained_by | some r in input.document.training_runs; r.trained_by],
 )
 
-findings := [f |
+findings := array.concat(conflicts, unknown_authors)
+
+conflicts := [f |
 	some i
 	a := input.document.approvals[i]
 	a.role in object.get(lib.params, "validator_roles", [])
@@ -56,3 +58,19 @@ same_person(v, author) if {
 person_field(a) := "authentication/signer" if lib.authenticated(a)
 
 person_field(a) := "approver" if not lib.authenticated(a)
+
+# Unknown is not compliant: with no developer or trainer recorded, independence cannot be shown.
+unknown_authors := [f |
+	input.document.model
+	count(authors) == 0
+	some i
+	a := input.document.approvals[i]
+	a.role in object.get(lib.params, "validator_roles", [])
+	f := {
+		"message": concat("", [
+			"validator ", lib.who(a), " cannot be shown to be independent: the record names no developer or trainer of the model",
+		]),
+		"evidence": [sprintf("/approvals/%d/approver", [i]), "/model/developers"],
+		"subject": sprintf("approval:%s", [a.id]),
+	}
+]

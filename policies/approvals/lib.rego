@@ -76,3 +76,9 @@ who(a) := object.get(identity(a), "name", object.get(identity(a), "email", "unkn
 identity(a) := a.authentication.signer if authenticated(a)
 
 identity(a) := object.get(a, "approver", {}) if not authenticated(a)
+
+# Missing facts must not make a finding's message undefined (which would drop the finding).
+role_of(a) := object.get(a, "role", "(no role)")
+
+dated_of(a) := a.timestamp.utc if a.timestamp.utc
+dated_of(a) := "an unstated date" if not a.timestamp.utc

@@ -19,7 +19,7 @@ findings := [f |
 	a.decision in ["rejected", "revoked"]
 	lib.bound(a)
 	f := {
-		"message": concat("", [lib.who(a), " (", a.role, ") ", a.decision, " this release on ", a.timestamp.utc]),
+		"message": concat("", [lib.who(a), " (", lib.role_of(a), ") ", a.decision, " this release on ", lib.dated_of(a)]),
 		"evidence": [sprintf("/approvals/%d/decision", [i])],
 		"subject": sprintf("approval:%s", [a.id]),
 	}

@@ -55,6 +55,7 @@ bound_to(s) := concat("", ["sha256:", substring(s.digest.sha256, 0, 12), "..."])
 bound_to(s) := "no digest, so nothing can be approved" if not s.digest.sha256
 
 no_tier := [f |
+	input.document.model # no model described: CMP-001 says so
 	not input.document.model.risk_tier
 	f := {
 		"message": "the model has no risk tier, so the approvals it needs cannot be determined",

@@ -14,6 +14,7 @@ package mlgov.rules.licensing.commercial_stated
 import rego.v1
 
 findings := [f |
+	input.document.model # rules about a model do not apply to a record without one (CMP-001)
 	not is_boolean(object.get(object.get(input.document.model, "intended_use", {}), "commercial", null))
 	f := {
 		"message": sprintf("model %s does not state whether its use is commercial", [object.get(input.document.model, "name", "(unnamed)")]),

@@ -18,6 +18,7 @@ import data.mlgov.lib.licensing as lib
 import rego.v1
 
 findings := [f |
+	input.document.model # rules about a model do not apply to a record without one (CMP-001)
 	some x in lib.licensed
 	info := x.entity.license_info
 	lib.binding(info, "share_alike")
@@ -25,7 +26,7 @@ findings := [f |
 	not carried(id)
 	f := {
 		"message": concat("", [
-			x.label, " is under ", id, " (share-alike) but model ", input.document.model.name, " is licensed ",
+			x.label, " is under ", id, " (share-alike) but model ", object.get(input.document.model, "name", "(unnamed)"), " is licensed ",
 			object.get(input.document.model, "license", "(no license)"), "; path: ", x.route,
 		]),
 		"evidence": [sprintf("%s/license", [x.ref]), "/model/license"],

@@ -21,6 +21,7 @@ import data.mlgov.lib.licensing as lib
 import rego.v1
 
 findings := [f |
+	input.document.model # rules about a model do not apply to a record without one (CMP-001)
 	some x in lib.licensed
 	info := x.entity.license_info
 	lib.binding(info, "use_restrictions")
@@ -28,7 +29,7 @@ findings := [f |
 	f := {
 		"message": concat("", [
 			x.label, " is under ", concat(" AND ", lib.carriers(info, "use_restrictions")),
-			", whose use restrictions must pass to users, but the license of model ", input.document.model.name, " (",
+			", whose use restrictions must pass to users, but the license of model ", object.get(input.document.model, "name", "(unnamed)"), " (",
 			object.get(input.document.model, "license", "none"), ") does not carry them; path: ", x.route,
 		]),
 		"evidence": [sprintf("%s/license", [x.ref]), "/model/license"],

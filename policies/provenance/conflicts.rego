@@ -20,6 +20,48 @@ findings := [f |
 	c := input.document.conflicts[i]
 	f := {
 		"message": sprintf("sources disagree on %s: %d different values", [c.field, count(c.values)]),
-		"evidence": [c.field, sprintf("/conflicts/%d", [i])],
+		"evidence": array.concat(field_evidence(c.field), [sprintf("/conflicts/%d", [i])]),
 	}
 ]
+
+# The conflicting fact as evidence only when it is a pointer into this document (a record
+# built by mlgov always is; a hand-made one may name anything, and the finding must stand).
+field_evidence(ptr) := [ptr] if has_parent(ptr)
+
+field_evidence(ptr) := [] if not has_parent(ptr)
+
+seg(s) := to_number(s) if regex.match(`^[0-9]+$`, s)
+
+seg(s) := s if not regex.match(`^[0-9]+$`, s)
+
+container(x) if is_object(x)
+
+container(x) if is_array(x)
+
+has_parent(ptr) if {
+	regex.match(`^/[^/~]*$`, ptr)
+}
+
+has_parent(ptr) if {
+	regex.match(`^(/[^/~]*){2}$`, ptr)
+	p := split(ptr, "/")
+	container(input.document[seg(p[1])])
+}
+
+has_parent(ptr) if {
+	regex.match(`^(/[^/~]*){3}$`, ptr)
+	p := split(ptr, "/")
+	container(input.document[seg(p[1])][seg(p[2])])
+}
+
+has_parent(ptr) if {
+	regex.match(`^(/[^/~]*){4}$`, ptr)
+	p := split(ptr, "/")
+	container(input.document[seg(p[1])][seg(p[2])][seg(p[3])])
+}
+
+has_parent(ptr) if {
+	regex.match(`^(/[^/~]*){5}$`, ptr)
+	p := split(ptr, "/")
+	container(input.document[seg(p[1])][seg(p[2])][seg(p[3])][seg(p[4])])
+}

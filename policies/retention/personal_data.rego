@@ -36,7 +36,7 @@ findings := [f |
 	count(x.dependents) == 0
 	f := {
 		"message": concat("", [
-			"dataset ", x.d.name, " holds personal data whose purpose ended on ", x.ended,
+			"dataset ", object.get(x.d, "name", x.d.id), " holds personal data whose purpose ended on ", x.ended,
 			": erase or anonymise it (purge)",
 		]),
 		"evidence": [sprintf("/datasets/%d/personal_data", [x.i]), "/retention/personal_data_purpose_ended"],

@@ -24,7 +24,7 @@ findings := [f |
 	count(x.dependents) > 0
 	f := {
 		"message": concat("", [
-			"dataset ", x.d.name, " is due for erasure (personal data, purpose ended ", x.ended, ") but ",
+			"dataset ", object.get(x.d, "name", x.d.id), " is due for erasure (personal data, purpose ended ", x.ended, ") but ",
 			concat(", ", x.dependents), ", which is kept, depends on it: anonymise it or document why keeping it is lawful",
 		]),
 		"evidence": [sprintf("/datasets/%d/personal_data", [x.i]), "/retention/personal_data_purpose_ended", "/retention"],

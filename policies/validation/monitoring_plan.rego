@@ -30,7 +30,7 @@ findings := [f |
 	count(drift_plans) == 0
 	f := {
 		"message": sprintf("model %s is deployed (%d deployments) without a monitoring plan that sets a drift threshold", [
-			input.document.model.name, count(deployed),
+			object.get(input.document.model, "name", "(unnamed)"), count(deployed),
 		]),
 		"evidence": ["/monitoring", "/deployments"],
 	}

@@ -18,7 +18,7 @@ findings := [f |
 	"FDA" in object.get(input.document.model, "regulatory_scope", [])
 	not input.document.documentation.pccp.present
 	f := {
-		"message": sprintf("model %s is in FDA scope but its record has no predetermined change control plan", [input.document.model.name]),
+		"message": sprintf("model %s is in FDA scope but its record has no predetermined change control plan", [object.get(input.document.model, "name", "(unnamed)")]),
 		"evidence": ["/documentation"],
 	}
 ]

@@ -16,7 +16,9 @@ package mlgov.rules.validation.regression
 
 import rego.v1
 
-findings := [f |
+findings := array.concat(regressions, undirected)
+
+regressions := [f |
 	some i, j
 	e := input.document.evaluations[i]
 	m := e.metrics[j]
@@ -42,3 +44,20 @@ worse(m, ref) if {
 	m.higher_is_better == false
 	m.value > ref + object.get(m, "tolerance", 0)
 }
+
+# Unknown is not compliant: a metric compared with a reference but with no direction cannot be judged.
+undirected := [f |
+	some i, j
+	e := input.document.evaluations[i]
+	m := e.metrics[j]
+	some reference in ["champion", "baseline"]
+	is_number(m[reference])
+	not is_boolean(object.get(m, "higher_is_better", null)) # OPA: `not f(x.missing)` is not true
+	f := {
+		"message": sprintf("metric %s of evaluation %s has a %s but no direction (higher_is_better), so a regression cannot be judged", [
+			m.id, e.id, reference,
+		]),
+		"evidence": [sprintf("/evaluations/%d/metrics/%d/higher_is_better", [i, j])],
+		"subject": sprintf("evaluation:%s", [e.id]),
+	}
+]
