@@ -156,7 +156,6 @@ EXPECTED: dict[str, Case] = {
 
 # Files mlgov cannot evaluate today, and why. The test asserts that they evaluate; when the bug
 # is fixed it passes, and strict xfail makes that visible.
-XFAIL: dict[str, str] = {}  # issue 11 point 6 landed: documents without a model are judged (CMP-001)
 # Documents that describe no model: every pack judges them; the gate's blocking finding is CMP-001.
 NO_MODEL = ["cyclonedx/valid-component-data-1.6.json", "cyclonedx/valid-component-data-1.7.json",
             "openlineage/example_full_event.json", "openlineage/serde_example_run_event.json",
@@ -185,7 +184,7 @@ def _evaluate(rel: str, packs) -> dict:
 def test_every_corpus_file_is_judged_and_sourced():
     files = {p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file()}
     files -= {"SOURCES.md", "huggingface-hub-licenses.md"}
-    assert files == set(EXPECTED) | set(XFAIL) | set(NOT_A_DOCUMENT) | set(NO_MODEL)
+    assert files == set(EXPECTED) | set(NOT_A_DOCUMENT) | set(NO_MODEL)
     assert len(files) >= 40
     sources = (CORPUS / "SOURCES.md").read_text()
     for rel in files | {"huggingface-hub-licenses.md"}:
@@ -203,13 +202,6 @@ def test_corpus_judgment(rel, packs):
         assert any(phrase in f["message"] for f in lic), f"no licensing finding says {phrase!r}"
     # none of these public records establishes what a release needs: each must fail
     assert blocking, "a release judged compliant from public metadata alone"
-
-
-@pytest.mark.parametrize("rel", [pytest.param(r, marks=pytest.mark.xfail(strict=True, reason=why))
-                                 for r, why in sorted(XFAIL.items())])
-def test_corpus_file_evaluates_once_readers_are_fixed(rel, packs):
-    result = _evaluate(rel, packs)
-    assert isinstance(result["findings"], list)
 
 
 @pytest.mark.parametrize("rel", sorted(NOT_A_DOCUMENT))
