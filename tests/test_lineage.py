@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from mlgov import normalize
 
 from conftest import BUNDLES
@@ -70,3 +73,31 @@ def test_pathologically_long_chains_are_refused_not_expanded(cli, bundle_copy):
     result = cli("normalize", root)
     assert result.exit_code == 2
     assert "lineage too large to expand (more than 2000000 path steps" in result.stderr
+
+
+# The lineage graph's two algorithms are written out (importing networkx cost the cold gate
+# 80-150 ms); networkx, a test dependency, is the reference they must equal.
+_NODES = [f"n{i}" for i in range(7)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_NODES), st.sampled_from(_NODES)), max_size=14))
+def test_lineage_graph_equals_networkx(edges):
+    import networkx as nx
+
+    from mlgov.lineage import _Graph
+
+    ours, theirs = _Graph(), nx.DiGraph()
+    for i, (a, b) in enumerate(edges):
+        ours.add_edge(a, b, ("t", i))
+        theirs.add_edge(a, b)
+    try:
+        expected = [(u, v) for u, v, *_ in nx.find_cycle(theirs)]
+    except nx.NetworkXNoCycle:
+        expected = None
+    assert ours.find_cycle() == expected
+    if expected is None:
+        for node in theirs.nodes:
+            assert ours.shortest_paths(node, ours.succ) == nx.single_source_shortest_path(theirs, node)
+            assert ours.shortest_paths(node, ours.pred) == nx.single_source_shortest_path(
+                theirs.reverse(copy=False), node)

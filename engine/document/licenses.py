@@ -21,6 +21,8 @@ import re
 from functools import cache
 from typing import Any
 
+from .vocab import spdx_licensing
+
 MAX_ALTERNATIVES = 64
 MAX_WORDING = 5
 
@@ -60,15 +62,8 @@ def wording_terms(*texts: str) -> tuple[list[str], list[str]]:
 
 
 @cache
-def _licensing() -> Any:
-    from license_expression import get_spdx_licensing
-
-    return get_spdx_licensing()
-
-
-@cache
 def _known() -> frozenset[str]:
-    return frozenset(s.key for s in _licensing().known_symbols.values())
+    return frozenset(s.key for s in spdx_licensing().known_symbols.values())
 
 
 @cache
@@ -76,7 +71,7 @@ def license_info(expression: str) -> dict[str, Any]:
     if expression == "NOASSERTION":
         return {"valid": False, "alternatives": [], "unknown": [], "reason": "no license stated"}
     try:
-        parsed = _licensing().parse(expression, validate=False)
+        parsed = spdx_licensing().parse(expression, validate=False)
     except Exception as exc:  # the library raises many types for bad syntax
         return {"valid": False, "alternatives": [], "unknown": [], "reason": " ".join(str(exc).split())[:160]}
     alternatives = _dnf(parsed)
