@@ -8,9 +8,6 @@ release record (document id and content digest) they looked at.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
 from typing import Any
 
@@ -55,12 +52,4 @@ def is_approval(envelope: Any) -> bool:
 
 def peek(envelope: Any) -> dict[str, Any] | None:
     """The Statement inside, NOT authenticated: for reading claims, never for trusting them."""
-    if not isinstance(envelope, dict) or envelope.get("payloadType") != dsse.IN_TOTO_PAYLOAD_TYPE:
-        return None
-    try:
-        stmt = json.loads(base64.b64decode(str(envelope.get("payload", "")), validate=True))
-    except (binascii.Error, ValueError):
-        return None
-    if isinstance(stmt, dict) and stmt.get("predicateType") == PREDICATE_TYPE:
-        return stmt
-    return None
+    return dsse.peek_statement(envelope, PREDICATE_TYPE)

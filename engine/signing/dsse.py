@@ -75,3 +75,17 @@ def verify_envelope(envelope: Any, keys: Iterable[PublicKey]) -> tuple[str, str,
     if key is None:
         raise Unverified("no signature verifies with a trusted key")
     return key_id(key), payload_type, payload
+
+
+def peek_statement(envelope: Any, predicate_type: str) -> dict[str, Any] | None:
+    """The in-toto Statement inside an envelope if it has this predicate type, NOT authenticated:
+    for recognising what a file is and reading its claims, never for trusting them."""
+    import json
+
+    if not isinstance(envelope, dict) or envelope.get("payloadType") != IN_TOTO_PAYLOAD_TYPE:
+        return None
+    try:
+        stmt = json.loads(base64.b64decode(str(envelope.get("payload", "")), validate=True))
+    except (binascii.Error, ValueError):
+        return None
+    return stmt if isinstance(stmt, dict) and stmt.get("predicateType") == predicate_type else None

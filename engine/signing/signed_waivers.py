@@ -7,9 +7,6 @@ grant waivers at all is the approver policy's call (``waiver_authority``).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
 from typing import Any
 
@@ -40,10 +37,4 @@ def _digest(waiver: dict) -> str:
 
 def peek(envelope: Any) -> dict[str, Any] | None:
     """The (unauthenticated) Statement of a signed waivers envelope, or None if it is not one."""
-    if not isinstance(envelope, dict) or envelope.get("payloadType") != dsse.IN_TOTO_PAYLOAD_TYPE:
-        return None
-    try:
-        stmt = json.loads(base64.b64decode(str(envelope.get("payload", "")), validate=True))
-    except (binascii.Error, ValueError):
-        return None
-    return stmt if isinstance(stmt, dict) and stmt.get("predicateType") == PREDICATE_TYPE else None
+    return dsse.peek_statement(envelope, PREDICATE_TYPE)
