@@ -47,6 +47,21 @@ def main() -> None:
     """
 
 
+def with_engine_options(command):
+    """Adds --engine, --cross-check and --opa-url: the same three options on eval and gate."""
+    from ..engines.interface import ENGINES
+
+    for option in reversed([
+        click.option("--engine", type=click.Choice(ENGINES), default="regorus", show_default=True,
+                     help="Rego engine: regorus (default), opa (real OPA in process), regopy, opa-server."),
+        click.option("--cross-check", type=click.Choice(ENGINES),
+                     help="Also evaluate the Rego rules with this engine (e.g. opa); any difference fails closed."),
+        click.option("--opa-url", help="OPA server for --engine/--cross-check opa-server, e.g. http://127.0.0.1:8181"),
+    ]):
+        command = option(command)
+    return command
+
+
 def with_input_trust(command):
     """Adds --input-key / --input-trust: keys trusted to sign input attestations (DSSE envelopes,
     Sigstore bundles). Facts from envelopes they verify are marked verified in the provenance."""

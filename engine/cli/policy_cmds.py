@@ -8,9 +8,19 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from ..engines.interface import ENGINES, IN_PROCESS
+from ..engines.interface import IN_PROCESS
 from ..normalize import normalize
-from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, main, with_input_trust
+from .app import (
+    _SEVERITIES,
+    MlgovError,
+    _as_of,
+    _packs,
+    _params,
+    _write_json,
+    main,
+    with_engine_options,
+    with_input_trust,
+)
 
 
 @main.command("eval")
@@ -18,11 +28,7 @@ from .app import _SEVERITIES, MlgovError, _as_of, _packs, _params, _write_json, 
 @click.option("--packs", "pack_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Rule pack directory (repeatable). Default: every built-in pack.")
 @click.option("--as-of", help="Evaluation date (RFC 3339 or YYYY-MM-DD). Default: now, recorded in the output.")
-@click.option("--engine", type=click.Choice(ENGINES), default="regorus", show_default=True,
-              help="Rego engine: regorus (default), opa (real OPA in process), regopy, opa-server (--opa-url).")
-@click.option("--cross-check", type=click.Choice(ENGINES),
-              help="Also evaluate the Rego rules with this engine; any difference fails closed.")
-@click.option("--opa-url", help="OPA server for --engine/--cross-check opa-server, e.g. http://127.0.0.1:8181")
+@with_engine_options
 @click.option("--waivers", type=click.Path(dir_okay=False, path_type=Path), help="Waiver file (YAML).")
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Pack parameters to override: {pack name: {param: value}} (YAML).")

@@ -10,7 +10,6 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from ..engines.interface import ENGINES
 from ..normalize import normalize
 from .app import (
     _SEVERITIES,
@@ -22,6 +21,7 @@ from .app import (
     _write_json,
     _write_text,
     main,
+    with_engine_options,
     with_input_trust,
 )
 
@@ -61,11 +61,7 @@ def keygen_cmd(output_dir: Path, kind: str, name: str, passphrase_env: str | Non
 @click.option("--waivers", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--as-of", help="Evaluation date (default: now). The signing time (timeVerified) is always the clock's.")
-@click.option("--engine", type=click.Choice(ENGINES), default="regorus", show_default=True,
-              help="Rego engine: regorus (default), opa (real OPA in process), regopy, opa-server (--opa-url).")
-@click.option("--cross-check", type=click.Choice(ENGINES),
-              help="Also evaluate the Rego rules with this engine (e.g. opa); any difference fails closed.")
-@click.option("--opa-url", help="OPA server for --engine/--cross-check opa-server.")
+@with_engine_options
 @click.option("--valid-for", default="90d", show_default=True, help="How long the verdict stays valid.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("verdict.json"),
               show_default=True, help="Where to write the signed verdict (DSSE envelope).")
