@@ -33,6 +33,10 @@ class Evaluator:
         check_params(self.packs, params)  # an unknown pack, parameter or type is refused, never ignored
         self.params = {p.name: {**p.params, **(params or {}).get(p.name, {})} for p in self.packs}
         self.rego_rules: dict[str, RuleMeta] = {k: v for p in self.packs for k, v in p.rego_rules.items()}
+        # Where each rule's package sits in the result tree: split once, read per document
+        self._rule_paths = [(tuple(package.removeprefix(RULE_NAMESPACE).split(".")), meta)
+                            for package, meta in self.rego_rules.items()]
+        self._pack_summaries = [p.summary() for p in self.packs]  # the same for every document
         modules = [m for p in self.packs for m in p.rego_modules]
         self.engine = self.second = None
         if modules:
@@ -65,12 +69,13 @@ class Evaluator:
 
     def _collect(self, tree: dict, document: dict) -> list[tuple[RuleMeta, dict]]:
         out = []
-        for package, meta in self.rego_rules.items():
+        for parts, meta in self._rule_paths:
             node: Any = tree
-            for part in package.removeprefix(RULE_NAMESPACE).split("."):
+            for part in parts:
                 node = node.get(part) if isinstance(node, dict) else None
             value = node.get("findings") if isinstance(node, dict) else None
             if value is None:
+                package = RULE_NAMESPACE + ".".join(parts)
                 raise EvaluationError(meta.where, f"rule {meta.id}: `findings` is undefined in package {package} "
                                                   "(define it as an array comprehension)")
             out.extend((meta, f) for f in check_findings(meta, value, document))
@@ -107,7 +112,7 @@ class Evaluator:
             "document_digest": f"sha256:{document_digest(document)}" if digest else None,
             "as_of": as_of,
             "engine": self.engine_info(),
-            "packs": [p.summary() for p in self.packs],
+            "packs": [dict(s) for s in self._pack_summaries],  # shared lists: results are read, never edited
             "findings": findings,
             "waivers": waiver_report,
             "summary": {"total": len(findings), "waived": len(findings) - len(open_),

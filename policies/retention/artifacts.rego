@@ -17,8 +17,9 @@
 #     - ISO-42001:A.6.2.7
 package mlgov.rules.retention.artifacts
 
-import data.mlgov.lib.retention as lib
 import rego.v1
+
+# The retention library by its full path, not an import alias: see lib.rego.
 
 # One comprehension per collection, no helper rules: every rule of a rule package is evaluated
 # and returned with the findings, on every document of an inventory.
@@ -39,15 +40,22 @@ line(subject, name, pointer) := {
 	"message": concat("", [subject, ": ", d.action, when(d), ": ", d.reason]),
 	"evidence": [pointer],
 	"subject": subject,
-	"details": object.union(d, {"retention_class": name, "class_defined": object.get(lib.classes, name, null) != null}),
+	"details": object.union(d, {
+		"retention_class": name,
+		"class_defined": object.get(data.mlgov.lib.retention.classes, name, null) != null,
+	}),
 } if {
 	d := disposition(name)
 }
 
 # Most artifacts share the record's class: its disposition is computed once.
-disposition(name) := lib.disposition if name == object.get(lib.facts, "retention_class", "")
+disposition(name) := data.mlgov.lib.retention.disposition if {
+	name == object.get(data.mlgov.lib.retention.facts, "retention_class", "")
+}
 
-disposition(name) := lib.decide(name) if name != object.get(lib.facts, "retention_class", "")
+disposition(name) := data.mlgov.lib.retention.decide(name) if {
+	name != object.get(data.mlgov.lib.retention.facts, "retention_class", "")
+}
 
 when(d) := concat("", [" until ", d.until]) if d.until
 

@@ -16,11 +16,12 @@
 #     - ISO-42001:A.6.2.7
 package mlgov.rules.retention.disposition
 
-import data.mlgov.lib.retention as lib
 import rego.v1
 
+# The retention library by its full path, not an import alias: see lib.rego.
+
 findings := [f |
-	d := lib.disposition
+	d := data.mlgov.lib.retention.disposition
 	f := {
 		"message": concat("", [d.action, when(d), ": ", d.reason]),
 		"evidence": ["/retention"],

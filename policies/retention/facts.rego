@@ -12,8 +12,9 @@
 #     - ISO-42001:A.6.2.7
 package mlgov.rules.retention.facts
 
-import data.mlgov.lib.retention as lib
 import rego.v1
+
+# The retention library by its full path, not an import alias: see lib.rego.
 
 findings := [f |
 	some problem in problems
@@ -23,7 +24,7 @@ findings := [f |
 problems := array.concat(array.concat(no_class, unknown_class), no_start)
 
 no_class := [{"message": "the record has no retention class", "pointer": pointer} |
-	not lib.facts.retention_class
+	not data.mlgov.lib.retention.facts.retention_class
 	pointer := class_pointer
 ]
 
@@ -33,18 +34,19 @@ class_pointer := "/retention/retention_class" if input.document.retention
 class_pointer := "/retention" if not input.document.retention
 
 unknown_class := [p |
-	name := lib.facts.retention_class
-	lib.class == null
+	name := data.mlgov.lib.retention.facts.retention_class
+	data.mlgov.lib.retention.class == null
 	p := {"message": concat("", ["retention class ", name, " is not defined in the retention pack's parameters"]),
 	      "pointer": "/retention/retention_class"}
 ]
 
 no_start := [p |
-	lib.class != null
-	not lib.start
-	not lib.in_use
+	data.mlgov.lib.retention.class != null
+	not data.mlgov.lib.retention.start
+	not data.mlgov.lib.retention.in_use
 	p := {"message": concat("", [
-		"retention class ", lib.facts.retention_class, " counts from ", lib.class.from,
+		"retention class ", data.mlgov.lib.retention.facts.retention_class,
+		" counts from ", data.mlgov.lib.retention.class.from,
 		", which the record does not state",
-	]), "pointer": concat("", ["/retention/", lib.class.from])}
+	]), "pointer": concat("", ["/retention/", data.mlgov.lib.retention.class.from])}
 ]

@@ -1,5 +1,10 @@
 # Helpers shared by the retention rules: dispositions of the release record and of each artifact
 # with its own retention class.
+#
+# The rule modules refer to these rules by full path (data.mlgov.lib.retention.x), not through
+# `import ... as lib`: regorus evaluates every rule of a package referred to through an import
+# alias, and most of these rules are not needed for most records (measured: 270 -> 205 us of
+# engine time per inventory record, bench/audit_bench.py's documents).
 package mlgov.lib.retention
 
 import rego.v1

@@ -13,12 +13,13 @@
 #     - ISO-42001:A.7.2
 package mlgov.rules.retention.personal_data
 
-import data.mlgov.lib.retention as lib
 import rego.v1
 
+# The retention library by its full path, not an import alias: see lib.rego.
+
 due := [x |
-	not lib.hold
-	ended := lib.facts.personal_data_purpose_ended
+	not data.mlgov.lib.retention.hold
+	ended := data.mlgov.lib.retention.facts.personal_data_purpose_ended
 	ended.epoch_s <= input.as_of.epoch_s
 	some i
 	d := input.document.datasets[i]

@@ -14,13 +14,13 @@
 #     - ISO-42001:A.7.2
 package mlgov.rules.retention.purge_conflict
 
-import data.mlgov.lib.retention as lib
-import data.mlgov.rules.retention.personal_data as pd
 import rego.v1
 
+# The retention library by its full path, not an import alias: see lib.rego.
+
 findings := [f |
-	lib.kept
-	some x in pd.due
+	data.mlgov.lib.retention.kept
+	some x in data.mlgov.rules.retention.personal_data.due
 	count(x.dependents) > 0
 	f := {
 		"message": concat("", [
