@@ -146,6 +146,18 @@ def _duration_days(text: str, option: str) -> int:
     return d.years * 365 + d.months * 30 + d.delta.days
 
 
+def _release(path: Path, write, what: str, recorded: str | None) -> None:
+    """Run ``write`` (it writes ``path``), after the decision was recorded in the audit log (or
+    with no log). If it fails, one line says so: the log entry, if any, holds what was decided;
+    the file does not exist (exit 2)."""
+    try:
+        write()
+    except (OSError, MlgovError) as exc:
+        cause = exc.one_line() if isinstance(exc, MlgovError) else " ".join(str(exc.strerror or exc).split())
+        after = f"{recorded} records the decision, but" if recorded else "so"
+        raise MlgovError(f"{path}: cannot write the {what}: {cause}; {after} no {what} was written") from None
+
+
 def _write_text(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")

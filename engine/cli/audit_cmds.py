@@ -10,7 +10,7 @@ from rich.console import Console
 from ..engines.interface import IN_PROCESS
 from ..normalize import normalize
 from ..safeio import parse_json, read_bounded
-from .app import MlgovError, _as_of, _params, _write_json, _write_text, main
+from .app import MlgovError, _as_of, _params, _release, _write_json, _write_text, main
 
 
 @main.group("audit")
@@ -53,7 +53,8 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     Exit 0: every artifact evaluated and none needs action beyond keep/archive/hold; 1: some
     artifact must be purged or has findings, or (with --previous) a purge is overdue or a record
     that had to be kept is gone; 2: some artifact could not be evaluated (the others are still
-    evaluated and reported) or the audit could not run.
+    evaluated and reported) or the audit could not run, or (with --log) the audit could not be
+    recorded, in which case no plan is written.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -63,17 +64,22 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     from ..packs import load_packs
     from ..resources import data_dir
     from ..signing.keys import load_signer
-    from ..verdict.gate import write_atomically
+    from ..verdict import gate as gate_module
 
     if bool(inventory) == bool(mlflow_uri):
         raise MlgovError("give exactly one of --inventory FILE or --mlflow-uri URL")
     signer = load_signer(key_path, key_passphrase_env)
+    log = None
+    if log_path is not None:  # opened first: an audit that cannot be recorded is not run
+        from ..auditlog.log import AuditLog
+
+        log = AuditLog.open(log_path)
     packs = load_packs(list(pack_dirs) or [data_dir("policies") / "retention"])
     when = _as_of(as_of)
     previous_entries = None
     deleted: list[dict] = []
     if previous is not None:
-        previous_entries = _verified_previous(previous, signer, trust_file)
+        previous_entries = _verified_previous(previous, signer, trust_file, when)
     if inventory is not None:
         items, source, total = read_jsonl(inventory, parse=False), str(inventory), _count_lines(inventory)
     else:
@@ -90,27 +96,38 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     changes = diff(outcome["entries"], previous_entries, when) if previous_entries is not None else None
     if mlflow_uri:
         outcome["deleted"] = deleted_findings(deleted, previous_entries)
-    stmt = plan_mod.statement(outcome, packs, when, source, changes)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(out_dir / "plan.json", plan_mod.sign(stmt, signer))
+    stmt = plan_mod.statement(outcome, packs, when, source, changes, gate_module.clock())
+    envelope = plan_mod.sign(stmt, signer)
+    summary = outcome["summary"]
+    recorded = None
+    if log is not None:  # record before release: the plan exists only once its entry and checkpoint are durable
+        from ..auditlog.store import LogStoreError
+
+        p = stmt["predicate"]
+        try:
+            seq = log.append("audit", stmt["subject"][:1000], "fail" if outcome["failures"] else "done",
+                             packs=p["packs"], details={"audit": "retention", "as_of": when["utc"],
+                                                        "signed_at": p["timeVerified"], "summary": summary,
+                                                        "plan_digest": {"sha256": plan_mod.digest(envelope)}})
+            log.checkpoint(signer)
+        except MlgovError as exc:
+            raise LogStoreError(f"{exc.one_line()}; the audit is not recorded, so no plan was written") from None
+        recorded = f"audit log entry {seq} in {log_path}"
+    plan_path = out_dir / "plan.json"
+    _release(plan_path, lambda: gate_module.write_atomically(plan_path, envelope), "plan", recorded)
     from ..reports import plan as plan_view
 
     signature = plan_view.signature_of(stmt, signer.keyid)
-    _write_text(plan_view.markdown(stmt["predicate"], signature), out_dir / "plan.md")
-    _write_text(plan_view.html(stmt["predicate"], signature), out_dir / "plan.html")
-    summary = outcome["summary"]
+    for name, what, render in (("plan.md", "Markdown", plan_view.markdown), ("plan.html", "HTML", plan_view.html)):
+        text = render(stmt["predicate"], signature)
+        _release(out_dir / name, lambda: _write_text(text, out_dir / name),  # noqa: B023
+                 f"{what} rendering", f"the signed plan {plan_path}")
     click.echo(f"{summary['artifacts']} artifacts: {summary['evaluated']} evaluated, {summary['failed']} failed; "
-               f"actions {summary['actions']}; plan signed in {out_dir / 'plan.json'}")
+               f"actions {summary['actions']}; plan signed in {plan_path}")
+    if recorded is not None:
+        click.echo(f"  audit log: entry {seq} in {log_path}")
     for failure in outcome["failures"][:20]:
         click.echo(f"  could not evaluate {failure['artifact']}: {failure['error']}", err=True)
-    if log_path is not None:
-        from ..auditlog.log import AuditLog
-
-        log = AuditLog.open(log_path)
-        log.append("audit", stmt["subject"][:1000], "fail" if outcome["failures"] else "done",
-                   packs=stmt["predicate"]["packs"], details={"audit": "retention", "as_of": when["utc"],
-                                                              "summary": summary})
-        log.checkpoint(signer)
     if outcome["failures"]:
         raise SystemExit(2)
     problems = [c for c in (changes or []) + outcome.get("deleted", []) if c.get("finding")]
@@ -204,17 +221,24 @@ def impact_cmd(artifact: str, inventory: Path | None, inputs: tuple[str, ...], a
             click.echo(f"  {d['node']}  via {' -> '.join(d['path'])}")
 
 
-def _verified_previous(previous: Path, signer, trust_file: Path | None) -> list[dict]:
-    """The entries of the previous plan, only if it verifies: an unsigned or forged plan would
-    let anyone rewrite the history the next plan reports changes against."""
+def _verified_previous(previous: Path, signer, trust_file: Path | None, as_of: dict) -> list[dict]:
+    """The entries of the previous plan, only if it verifies (by the signing clock) and comes
+    before this audit: an unsigned or forged plan would let anyone rewrite the history the next
+    plan reports changes against, and a plan as of a later date than this audit's is not its past."""
     from ..signing.trust import TrustedKey, load_trust
-    from ..verdict.verify import PLAN_PREDICATE_TYPE, verify
+    from ..verdict import gate as gate_module
+    from ..verdict.verify import PLAN_PREDICATE_TYPE, plan_as_of, verify
 
     keys = [TrustedKey("the signing key", signer.public)] + (load_trust(trust_file) if trust_file else [])
-    result = verify(previous, keys, limit=1 << 31)
+    result = verify(previous, keys, at=gate_module.clock(), limit=1 << 31)
     failed = next((c for c in result.checks if not c.ok), None)
     if failed is not None:
         raise MlgovError(f"{previous}: the previous plan does not verify ({failed.name}: {failed.message})")
     if result.statement is None or result.statement.get("predicateType") != PLAN_PREDICATE_TYPE:
         raise MlgovError(f"{previous}: not a signed retention plan")
+    before = plan_as_of(result.statement["predicate"])
+    if before is not None and before.timestamp() > as_of["epoch_s"]:
+        raise MlgovError(f"{previous}: the previous plan is an audit as of "
+                         f"{result.statement['predicate']['as_of']['utc']}, later than this audit's date "
+                         f"{as_of['utc']}; give a plan of an earlier audit as --previous")
     return result.statement["predicate"]["entries"]

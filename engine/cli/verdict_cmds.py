@@ -17,6 +17,7 @@ from .app import (
     _as_of,
     _duration_days,
     _params,
+    _release,
     _trusted_keys,
     _write_json,
     _write_text,
@@ -126,7 +127,8 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
             log.checkpoint(signer)
         except MlgovError as exc:
             raise LogStoreError(f"{exc.one_line()}; the run is not recorded, so no verdict was written") from None
-    write_atomically(out, result.envelope)
+    _release(out, lambda: write_atomically(out, result.envelope), "verdict",
+             f"audit log entry {seq} in {log_path}" if seq is not None else None)
     if document_out is not None:
         write_atomically(document_out, result.document)
     if docs_dir is not None:

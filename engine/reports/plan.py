@@ -73,10 +73,17 @@ def _problems(entry: dict[str, Any]) -> list[str]:
     return [f"{f['rule']} [{f.get('severity', '?')}]: {f['message']}" for f in entry.get("findings", [])]
 
 
+def _audit_date(predicate: dict[str, Any]) -> str:
+    """The date the audit evaluated the inventory as of (``as_of``), not when the plan was signed."""
+    return str((predicate.get("as_of") or {}).get("utc", "not stated"))
+
+
 def _header(predicate: dict[str, Any], signature: Signature | None) -> list[tuple[str, str]]:
     s = predicate["summary"]
     packs = ", ".join(f"{p['name']} {p['version']}" for p in predicate.get("packs", []))
-    return [("Signature", signature.text if signature else "NOT signed: this rendering has no signed plan beside it"),
+    return [("Audit date", f"{_audit_date(predicate)} (the date the inventory was evaluated as of)"),
+            ("Signed at", f"{predicate['timeVerified']} (the clock when the plan was signed)"),
+            ("Signature", signature.text if signature else "NOT signed: this rendering has no signed plan beside it"),
             ("Policy", f"sha256:{predicate['policy']['digest']['sha256']} ({packs})"),
             ("Inventory", str(predicate.get("inventory", ""))),
             ("Artifacts", f"{s['artifacts']}: {s['evaluated']} evaluated, {s['failed']} could not be evaluated; "
@@ -84,7 +91,7 @@ def _header(predicate: dict[str, Any], signature: Signature | None) -> list[tupl
 
 
 def markdown(predicate: dict[str, Any], signature: Signature | None = None, limit: int = 500) -> str:
-    lines = [f"# Retention audit as of {predicate['timeVerified']}", ""]
+    lines = [f"# Retention audit as of {_audit_date(predicate)}", ""]
     lines += [f"- **{k}:** {v}" for k, v in _header(predicate, signature)]
     lines.append("")
     if predicate["failures"]:
@@ -134,8 +141,8 @@ def html(predicate: dict[str, Any], signature: Signature | None = None, limit: i
     failures = "".join(f"<li>{e(f['artifact'])}: {e(f['error'])}</li>" for f in predicate["failures"])
     changes = "".join(f"<li>{e(_change(c, '→'))}</li>" for c in predicate.get("changes", []))
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Retention audit "
-            f"{e(predicate['timeVerified'])}</title><style>{STYLE}</style></head><body>"
-            f"<h1>Retention audit as of {e(predicate['timeVerified'])}</h1><dl>{header}</dl>"
+            f"{e(_audit_date(predicate))}</title><style>{STYLE}</style></head><body>"
+            f"<h1>Retention audit as of {e(_audit_date(predicate))}</h1><dl>{header}</dl>"
             + (f"<h2>Could not evaluate</h2><ul>{failures}</ul>" if failures else "")
             + (f"<h2>Changes since the previous audit</h2><ul>{changes or '<li>none</li>'}</ul>"
                if "changes" in predicate else "")
