@@ -92,3 +92,24 @@ def test_a_verdict_that_cannot_be_written_after_it_was_recorded_says_so(cli, tmp
     assert error_line(result) == (f"mlgov: error: {out}: cannot write the verdict: Not a directory; "
                                   f"audit log entry 1 in {log} records the decision, but no verdict was written")
     assert [e["kind"] for e in AuditLog.open(log).entries()] == ["gate"]
+
+
+def test_an_audit_that_cannot_run_is_recorded_too(audit, cli, tmp_path):
+    log, out = tmp_path / "audit.db", tmp_path / "out"
+    result = cli("audit", "retention", "--inventory", tmp_path / "missing.jsonl", "--key", tmp_path / "mlgov-key.pem",
+                 "--out", out, "--log", log)
+    assert result.exit_code == 2
+    assert error_line(result) == f"mlgov: error: {tmp_path / 'missing.jsonl'}: cannot read the inventory: " \
+                                 "No such file or directory"
+    [entry] = AuditLog.open(log).entries()
+    assert (entry["kind"], entry["decision"]) == ("audit", "error")
+    assert entry["details"] == {"error": error_line(result).removeprefix("mlgov: error: "), "audit": "retention",
+                                "source": str(tmp_path / "missing.jsonl")}
+    assert not out.exists()
+
+
+def test_registry_credentials_stay_out_of_the_log_and_the_plan():
+    from mlgov.cli.audit_cmds import _redacted
+
+    assert _redacted(None, "https://ci:s3cret@mlflow.internal:5000/api") == "https://mlflow.internal:5000/api"
+    assert _redacted(None, "http://127.0.0.1:5000") == "http://127.0.0.1:5000"

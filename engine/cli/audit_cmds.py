@@ -10,7 +10,7 @@ from rich.console import Console
 from ..engines.interface import IN_PROCESS
 from ..normalize import normalize
 from ..safeio import parse_json, read_bounded
-from .app import MlgovError, _as_of, _params, _release, _write_json, _write_text, main
+from .app import MlgovError, _as_of, _params, _record_failure, _release, _write_json, _write_text, main
 
 
 @main.group("audit")
@@ -56,13 +56,7 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     evaluated and reported) or the audit could not run, or (with --log) the audit could not be
     recorded, in which case no plan is written.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from ..audit import plan as plan_mod
-    from ..audit.inventory import read_jsonl
-    from ..audit.retention import audit, deleted_findings, diff
-    from ..packs import load_packs
-    from ..resources import data_dir
     from ..signing.keys import load_signer
     from ..verdict import gate as gate_module
 
@@ -74,30 +68,15 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
         from ..auditlog.log import AuditLog
 
         log = AuditLog.open(log_path)
-    packs = load_packs(list(pack_dirs) or [data_dir("policies") / "retention"])
-    when = _as_of(as_of)
-    previous_entries = None
-    deleted: list[dict] = []
-    if previous is not None:
-        previous_entries = _verified_previous(previous, signer, trust_file, when)
-    if inventory is not None:
-        items, source, total = read_jsonl(inventory, parse=False), str(inventory), _count_lines(inventory)
-    else:
-        from ..audit.mlflow_inventory import read_registry
-
-        versions = list(read_registry(mlflow_uri, tag_prefix, deleted))
-        items, source, total = iter(versions), mlflow_uri, len(versions)
-    console = Console(stderr=True, highlight=False)
-    with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                  transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task("audit", total=total)
-        outcome = audit(items, packs, when, workers or None, _params(params_file),
-                        progress=lambda n: bar.advance(task, n), engine=engine, cross_check=cross_check)
-    changes = diff(outcome["entries"], previous_entries, when) if previous_entries is not None else None
-    if mlflow_uri:
-        outcome["deleted"] = deleted_findings(deleted, previous_entries)
-    stmt = plan_mod.statement(outcome, packs, when, source, changes, gate_module.clock())
-    envelope = plan_mod.sign(stmt, signer)
+    try:
+        stmt, envelope, outcome, changes = _signed_plan(
+            inventory, mlflow_uri, as_of, pack_dirs, params_file, signer, previous, trust_file, workers, tag_prefix,
+            engine, cross_check)
+    except Exception as exc:
+        if log is not None:  # an audit that could not run is part of the record too, as for the gate
+            _record_failure(log, "audit", exc, {"audit": "retention", "source": _redacted(inventory, mlflow_uri)})
+        raise
+    when = stmt["predicate"]["as_of"]
     summary = outcome["summary"]
     recorded = None
     if log is not None:  # record before release: the plan exists only once its entry and checkpoint are durable
@@ -136,6 +115,56 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
                    f"{change['reason']}", err=True)
     if summary["actions"].get("purge") or summary["with_findings"] or problems:
         raise SystemExit(1)
+
+
+def _signed_plan(inventory: Path | None, mlflow_uri: str | None, as_of: str | None, pack_dirs: tuple[Path, ...],
+                 params_file: Path | None, signer, previous: Path | None, trust_file: Path | None, workers: int,
+                 tag_prefix: str, engine: str, cross_check: str | None) -> tuple[dict, dict, dict, list | None]:
+    """Audit the inventory and sign the plan: (statement, envelope, outcome, changes). Nothing is written."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..audit import plan as plan_mod
+    from ..audit.inventory import read_jsonl
+    from ..audit.retention import audit, deleted_findings, diff
+    from ..packs import load_packs
+    from ..resources import data_dir
+    from ..verdict import gate as gate_module
+
+    packs = load_packs(list(pack_dirs) or [data_dir("policies") / "retention"])
+    when = _as_of(as_of)
+    previous_entries = None
+    deleted: list[dict] = []
+    if previous is not None:
+        previous_entries = _verified_previous(previous, signer, trust_file, when)
+    if inventory is not None:
+        items, source, total = read_jsonl(inventory, parse=False), str(inventory), _count_lines(inventory)
+    else:
+        from ..audit.mlflow_inventory import read_registry
+
+        versions = list(read_registry(mlflow_uri, tag_prefix, deleted))
+        items, source, total = iter(versions), _redacted(None, mlflow_uri), len(versions)
+    console = Console(stderr=True, highlight=False)
+    with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                  transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("audit", total=total)
+        outcome = audit(items, packs, when, workers or None, _params(params_file),
+                        progress=lambda n: bar.advance(task, n), engine=engine, cross_check=cross_check)
+    changes = diff(outcome["entries"], previous_entries, when) if previous_entries is not None else None
+    if mlflow_uri:
+        outcome["deleted"] = deleted_findings(deleted, previous_entries)
+    stmt = plan_mod.statement(outcome, packs, when, source, changes, gate_module.clock())
+    envelope = plan_mod.sign(stmt, signer)
+    return stmt, envelope, outcome, changes
+
+
+def _redacted(inventory: Path | None, mlflow_uri: str | None) -> str:
+    """Where the inventory came from, for the log: a URL without its user name or password."""
+    if inventory is not None:
+        return str(inventory)
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(mlflow_uri or "")
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 @audit_group.command("integrity")
@@ -183,8 +212,11 @@ def audit_integrity_cmd(statements: tuple[Path, ...], keys: tuple[Path, ...], tr
 
 
 def _count_lines(path: Path) -> int:
-    with open(path, "rb") as fh:
-        return sum(1 for line in fh if line.strip())
+    try:
+        with open(path, "rb") as fh:
+            return sum(1 for line in fh if line.strip())
+    except OSError as exc:
+        raise MlgovError(f"{path}: cannot read the inventory: {exc.strerror or exc}") from None
 
 
 @main.command("impact")
