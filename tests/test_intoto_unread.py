@@ -156,3 +156,32 @@ def test_buildkit_sbom_attestation_next_to_its_provenance(packs):
     [finding] = _provenance_findings(doc, packs)
     assert finding["rule"] == "PRV-006"
     assert finding["message"].startswith("buildkit-sbom.intoto.json (/predicateType): a SPDX SBOM statement")
+
+
+def test_a_verified_lookalike_is_not_authenticated_provenance(cli, tmp_path):
+    """Signed with a trusted key, a SLSA look-alike authenticates its subjects only: PRV-005
+    still says no build provenance is authenticated, and PRV-007 says why."""
+    from mlgov.resources import data_dir
+    from mlgov.signing import dsse
+    from mlgov.signing.keys import generate, load_signer, write_keypair
+
+    private, public = write_keypair(generate(), tmp_path / "keys", "ci", None)
+    params = tmp_path / "params.yaml"
+    params.write_text("provenance: {require_authenticated_provenance: true}\n")
+
+    def findings(ptype: str) -> dict[str, list[str]]:
+        payload = json.dumps(_statement(ptype)).encode()
+        path = _write(tmp_path, "build.dsse.json", dsse.sign(payload, dsse.IN_TOTO_PAYLOAD_TYPE, load_signer(private)))
+        result = cli("eval", path, "--packs", data_dir("policies") / "provenance", "--params", params,
+                     "--input-key", public, "--format", "json")
+        assert result.exit_code in (0, 1), result.stderr
+        out: dict[str, list[str]] = {}
+        for f in result.json()["findings"]:
+            out.setdefault(f["rule"], []).append(f["message"])
+        return out
+
+    assert "PRV-005" not in findings("https://slsa.dev/provenance/v1")  # its build claims are verified
+    lookalike = findings("https://slsa.dev/provenance/v1.0")
+    assert lookalike["PRV-005"] == ["no authenticated provenance: no input attestation whose claims mlgov reads "
+                                    "was verified with a trusted input key"]
+    assert "build.dsse.json (payload:/predicateType)" in lookalike["PRV-007"][0]
