@@ -2,9 +2,10 @@
 
 Both say how the plan is signed (key id, payload type, statement digest) and under which policy
 (digest and packs), then per artifact: action, until / since (stated as such), owner, the rule
-that decided, its reason, and the regulations that apply: the rule's controls filtered to the
-record's regulatory scope. A record that states no scope says so instead of listing every regime
-(what cannot be established is not shown as applying).
+that decided, its reason, and the regulations that apply: the rule's controls in the record's
+regulatory scope and in force on the audit date (SR 26-2, not the rescinded SR 11-7, for a bank
+model audited from 2026-04-17). A record that states no scope says so instead of listing every
+regime (what cannot be established is not shown as applying).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from html import escape as e
 from typing import Any
 
 import rfc8785
+
+from ..controls import catalogs
 
 ACTIONS = ("purge", "hold", "review", "archive", "keep")
 
@@ -42,15 +45,22 @@ def _sorted(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def regulations(entry: dict[str, Any]) -> str:
-    """The rule's controls in the record's regulatory scope."""
+    """The rule's controls in the record's regulatory scope and in force on the audit date (the
+    audit chose them: ``mlgov.audit.retention.in_scope``)."""
     controls = entry.get("regulations", [])
     if "regulatory_scope" not in entry:
         return ", ".join(controls) + (" (record's scope not in the plan: all the rule's regimes)" if controls else "")
     scope = entry["regulatory_scope"]
     if not scope:
         return "no regulatory scope stated in the record"
-    mine = [c for c in controls if c.split(":", 1)[0] in scope]
-    return ", ".join(mine) or f"none of the rule's controls in scope ({', '.join(scope)})"
+    mine = [c for c in controls if _covers(c.split(":", 1)[0], scope)]
+    return ", ".join(mine) or f"none of the rule's controls in scope ({', '.join(scope)}) in force on the audit date"
+
+
+def _covers(regime: str, scope: list[str]) -> bool:
+    """A scope word names a regime, or a catalog that replaced it (SR-11-7 -> SR 26-2's catalog)."""
+    words = next((cat.scope for cat in catalogs() if cat.regime == regime), (regime,))
+    return any(word in scope for word in words)
 
 
 def when(entry: dict[str, Any]) -> str:
