@@ -71,6 +71,8 @@ CASES = [
     ("== with an array literal", "not [input.x.missing] == []", True),
     ("== with an object literal", 'not {"a": input.x.missing} == {}', True),
     ("index by a missing field", "not const[input.x.missing]", True),
+    ("set union under ==", "not input.x.missing | {1} == {1}", True),
+    ("field of an object literal holding a missing field", 'not {"k": input.x.missing}["k"] == 1', True),
     ("field of an undefined function call", "not uf(1).foo", True),
     # the same on both engines
     ("== on a missing field", "not input.x.missing == 1", False),

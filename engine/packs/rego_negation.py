@@ -144,8 +144,9 @@ class RegoNegationChecker(RegoPathChecker):
             where = f"{self._mod.module.path}:{span.get('line', 1)}"
             if any(f.where == where for f in self.findings):
                 return
+            shown, part = (" ".join((self._text(_span(t)) or "...").split()) for t in (expr, term))
             self.findings.append(EvaluationError(
-                where, f"`not {self._text(_span(expr)) or '...'}`: `{self._text(_span(term)) or '...'}` may be "
+                where, f"`not {shown}`: `{part}` may be "
                        "undefined, and OPA evaluates it before the negation (the rule body fails) while regorus "
                        f"evaluates it inside (the `not` holds), so the engines disagree (opa#1877); {FIX}"))
             return
@@ -190,7 +191,7 @@ class RegoNegationChecker(RegoPathChecker):
             elif kind != "RefDot":
                 break
             term = e["refr"]
-        if isinstance(term, dict) and "Call" in term:
+        if isinstance(term, dict) and ("Call" in term or next(iter(term), None) in _LITERALS):
             found += self._hoisted(term, False)
         return found
 
