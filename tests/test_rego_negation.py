@@ -54,6 +54,8 @@ CASES = [
     ("builtin on a function argument's field", "k({})", True),  # k: see _module
     ("builtin on a document field the schema does not require", "not is_object(input.document.model.owner)", True),
     ("builtin on a rule reading an optional field", "not startswith(name, \"x\")", True),
+    ("builtin on a field read only in a comprehension before",
+     "c := [1 | input.x.missing]\n not is_string(input.x.missing)", True),
     # user functions and operators other than ==/= are calls too
     ("user function on a missing field", "not f(input.x.missing)", True),
     ("!= on a missing field", "not input.x.missing != 1", True),
