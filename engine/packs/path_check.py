@@ -1,4 +1,5 @@
-"""Refuse a pack whose rules read document paths the schema does not define; cache the verdict.
+"""Refuse a pack whose rules read document paths the schema does not define, or negate an
+expression OPA and regorus evaluate differently (rego_negation.py); cache the verdict.
 
 Checking parses every Rego module (about 100 ms for the built-in packs), too slow to repeat on
 every cold ``mlgov gate``. A pack that passed is remembered by a key over everything the
@@ -18,7 +19,7 @@ from pathlib import Path
 from ..resources import schema_path
 from .model import Pack
 
-_CHECKERS = ("path_check.py", "rego_paths.py", "yaml_paths.py", "schema_paths.py")
+_CHECKERS = ("path_check.py", "rego_paths.py", "rego_negation.py", "yaml_paths.py", "schema_paths.py")
 
 
 def check_pack_paths(pack: Pack) -> None:
@@ -28,11 +29,17 @@ def check_pack_paths(pack: Pack) -> None:
     marker = _cache_dir() / "path-check" / key if key else None
     if marker is not None and marker.is_file():
         return
-    from .rego_paths import RegoPathChecker  # imported only on a cache miss (it loads the parser)
+    from .rego_negation import RegoNegationChecker  # imported only on a cache miss (they load the parser)
+    from .rego_paths import RegoPathChecker, parse_modules
     from .yaml_paths import YamlPathChecker
 
     schema = json.loads(schema_bytes)
-    complete = RegoPathChecker(schema).check(pack.rego_modules) if pack.rego_modules else True
+    parsed = parse_modules(pack.rego_modules)
+    complete = all(m is not None for m in parsed)
+    modules = [m for m in parsed if m is not None]
+    if modules:
+        RegoPathChecker(schema).check_parsed(modules)
+        RegoNegationChecker(schema).check_parsed(modules)  # OPA and regorus would disagree (opa#1877)
     checker = YamlPathChecker(schema)
     for rule in pack.yaml_rules:
         checker.check(rule)

@@ -47,6 +47,11 @@ class RegoPathChecker:
         """Raise on the first unknown path; return False when some module could not be parsed."""
         all_parsed = [_parse(m) for m in modules]
         parsed = [m for m in all_parsed if m is not None]
+        self.check_parsed(parsed)
+        return len(parsed) == len(all_parsed)
+
+    def check_parsed(self, parsed: list[_Module]) -> None:
+        """Raise on the first unknown path in modules parsed by ``parse_modules``."""
         for _ in range(MAX_PASSES):  # aliases may build on aliases of other packages
             before = json.dumps(self.aliases, sort_keys=True, default=str)
             for mod in parsed:
@@ -57,7 +62,6 @@ class RegoPathChecker:
             self._walk_module(mod, collect_only=False)
         if self.errors:
             raise self.errors[0]
-        return len(parsed) == len(all_parsed)
 
     # -- modules and rules ------------------------------------------------------------
     def _walk_module(self, mod: _Module, collect_only: bool) -> None:
@@ -240,6 +244,11 @@ def _dotted(expr: Any) -> str:
     return ""
 
 
+def parse_modules(modules: list[RegoModule]) -> list[_Module | None]:
+    """Each module's syntax tree (None for a module with a syntax error), parsed once for every check."""
+    return [_parse(m) for m in modules]
+
+
 def _parse(module: RegoModule) -> _Module | None:
     import regorus  # the default engine's parser: the same one that will run the module
 
@@ -261,4 +270,4 @@ def _parse(module: RegoModule) -> _Module | None:
     return mod
 
 
-__all__ = ["ANY", "RegoPathChecker"]
+__all__ = ["ANY", "RegoPathChecker", "parse_modules"]

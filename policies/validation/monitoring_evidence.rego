@@ -68,10 +68,13 @@ issue(p) := sprintf("was last observed %s: overdue for a %s metric", [e.observed
 	now - e.observed.epoch_s > allowance(p)
 }
 
-issue(p) := sprintf("is %v, outside its threshold %s %v (observed %s)", [e.value, p.operator, p.threshold, e.observed.utc]) if {
+issue(p) := sprintf("is %v, outside its threshold %s %v (observed %s)", [value, operator, threshold, e.observed.utc]) if {
 	e := latest(p.metric)
 	now - e.observed.epoch_s <= allowance(p)
-	not within(e.value, p.operator, p.threshold)
+	value := e.value # bound before the negation: OPA and regorus agree only then (opa#1877)
+	operator := p.operator
+	threshold := p.threshold
+	not within(value, operator, threshold)
 }
 
 within(v, ">=", t) if v >= t
