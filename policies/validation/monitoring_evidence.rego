@@ -4,6 +4,8 @@
 #   For every planned metric of a deployed model, the most recent observation must meet the
 #   plan's threshold and must not be overdue: one planned period (weekly, monthly, quarterly ...)
 #   plus the pack's grace days, counted from the first deployment when nothing was observed yet.
+#   A planned metric that cannot be judged (no name, threshold or operator, no date to count
+#   from, an observation without a value or a date) is a finding that says what is missing.
 # custom:
 #   id: VAL-003
 #   severity: high
@@ -40,12 +42,12 @@ findings := [f |
 	deployed
 	some i
 	p := input.document.monitoring.plan[i]
-	is_number(p.threshold)
 	problem := issue(p)
+	name := object.get(p, "metric", concat("", ["(plan entry ", p.id, ")"]))
 	f := {
-		"message": sprintf("monitoring metric %s %s", [p.metric, problem]),
+		"message": concat("", ["monitoring metric ", name, " ", problem]),
 		"evidence": [sprintf("/monitoring/plan/%d", [i]), "/monitoring"],
-		"subject": sprintf("monitoring:%s", [p.metric]),
+		"subject": concat("", ["monitoring:", name]),
 	}
 ]
 
@@ -58,19 +60,35 @@ latest(metric) := e if {
 	e.observed.epoch_s == newest
 }
 
-issue(p) := "has no observation, and one was due" if {
+judgeable(p) if {
+	is_number(p.threshold)
+	p.operator
+}
+
+# One problem per planned metric, the first that applies. What cannot be judged (no metric name,
+# no threshold or operator, no date to count from, an observation without a value or a date) is
+# reported as such: a plan nobody can check is not evidence that monitoring works.
+issue(p) := "is not named in the plan: no observation can be matched to it" if {
+	not p.metric
+} else := "has no threshold and operator in the plan: its observations cannot be judged" if {
+	not judgeable(p)
+} else := "has no observation, and one was due" if {
 	count(observations(p.metric)) == 0
 	now - first_deployed > allowance(p)
-}
-
-issue(p) := sprintf("was last observed %s: overdue for a %s metric", [e.observed.utc, object.get(p, "frequency", "periodic")]) if {
+} else := "has no observation, and no deployment date says since when one is due" if {
+	count(observations(p.metric)) == 0
+	not first_deployed
+} else := "has observations, but none says when it was observed" if {
+	count(observations(p.metric)) > 0
+	not latest(p.metric)
+} else := sprintf("was last observed %s: overdue for a %s metric", [e.observed.utc, object.get(p, "frequency", "periodic")]) if {
 	e := latest(p.metric)
 	now - e.observed.epoch_s > allowance(p)
-}
-
-issue(p) := sprintf("is %v, outside its threshold %s %v (observed %s)", [value, operator, threshold, e.observed.utc]) if {
+} else := sprintf("was last observed %s without a value: it cannot be judged against its threshold", [e.observed.utc]) if {
 	e := latest(p.metric)
-	now - e.observed.epoch_s <= allowance(p)
+	not is_number(object.get(e, "value", null))
+} else := sprintf("is %v, outside its threshold %s %v (observed %s)", [value, operator, threshold, e.observed.utc]) if {
+	e := latest(p.metric)
 	value := e.value # bound before the negation: OPA and regorus agree only then (opa#1877)
 	operator := p.operator
 	threshold := p.threshold
