@@ -71,11 +71,11 @@ valid := [a | some a in input.document.approvals; counted(a)]
 
 # Why a claimed approval does not count, as a phrase for a finding's message.
 not_counted_because(a) := concat("", [
-	"the ", role_of(a), " approval by ", who(a), " on ", dated_of(a), " ", concat(" and ", uncounted(a)),
+	"the ", role_of(a), " approval by ", who(a), " on ", dated_of(a), " ", concat(" and ", reasons_not_counted(a)),
 ])
 
 # Why a positive approval does not count (empty when it counts), for findings that must say so.
-uncounted(a) := [r | some r in [unbound_reason(a), timing_reason(a), authentication_reason(a)]; r != ""]
+reasons_not_counted(a) := [r | some r in [unbound_reason(a), timing_reason(a), authentication_reason(a)]; r != ""]
 
 unbound_reason(a) := "" if {
 	bound(a)

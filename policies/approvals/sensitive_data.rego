@@ -44,14 +44,14 @@ findings := [f |
 	f := {
 		"message": concat("", [
 			"no valid ", function, " approval for ", input.document.document_id, ", which uses sensitive data (",
-			concat(", ", held), "; roles that can give it: ", concat(", ", roles), ")", not_counted(roles),
+			concat(", ", held), "; roles that can give it: ", concat(", ", roles), ")", sensitive_claims_not_counted(roles),
 		]),
 		"evidence": ["/approvals"],
 	}
 ]
 
 # Claims by these roles that do not count: say which and why.
-not_counted(roles) := concat("", [": not counted: ", concat("; ", reasons)]) if {
+sensitive_claims_not_counted(roles) := concat("", [": not counted: ", concat("; ", reasons)]) if {
 	reasons := {lib.not_counted_because(a) |
 		some a in input.document.approvals
 		a.role in roles

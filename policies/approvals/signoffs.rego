@@ -37,7 +37,7 @@ missing := [f |
 		"message": concat("", [
 			"no valid ", function, " approval for ", object.get(s, "name", s.id), " of ", input.document.document_id,
 			" (", bound_to(s), "; risk tier ", lib.tier, "; roles that can give it: ", concat(", ", roles), ")",
-			not_counted(s, roles),
+			claims_not_counted_for(s, roles),
 		]),
 		"evidence": [sprintf("/subjects/%d", [i]), "/approvals"],
 		"subject": sprintf("artifact:%s", [object.get(s, "name", s.id)]),
@@ -52,7 +52,7 @@ signed_for(s, roles) if {
 }
 
 # Claims for this artifact that do not count: the finding says which and why, not only "no valid".
-not_counted(s, roles) := concat("", [": not counted: ", concat("; ", reasons)]) if {
+claims_not_counted_for(s, roles) := concat("", [": not counted: ", concat("; ", reasons)]) if {
 	reasons := {lib.not_counted_because(a) |
 		some a in input.document.approvals
 		a.role in roles

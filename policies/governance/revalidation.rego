@@ -43,7 +43,7 @@ last := max(validations) if count(validations) > 0
 
 limit := lib.params.revalidation_days[lib.model.materiality]
 
-findings := array.concat(array.concat(none, uncounted), array.concat(overdue, array.concat(retrained, breached)))
+findings := array.concat(array.concat(none, none_counted), array.concat(overdue, array.concat(retrained, breached)))
 
 none := [f |
 	applies
@@ -55,22 +55,22 @@ none := [f |
 ]
 
 # Claims exist but none counts: say which and why, not only that no validation is on record.
-uncounted := [f |
+none_counted := [f |
 	applies
 	count(claims) > 0
 	count(validations) == 0
 	f := {
 		"message": concat("", [
 			"model ", lib.name, " (materiality ", lib.model.materiality, ") has no validation that counts: ",
-			concat("; ", {why(input.document.approvals[i]) | some i in claims}), # one per validation, not per artifact signed
+			concat("; ", {validation_not_counted(input.document.approvals[i]) | some i in claims}), # one per validation, not per artifact signed
 		]),
 		"evidence": [sprintf("/approvals/%d", [i]) | some i in claims],
 	}
 ]
 
-why(a) := concat("", [
+validation_not_counted(a) := concat("", [
 	"the validation by ", data.mlgov.lib.approvals.who(a), " on ", data.mlgov.lib.approvals.dated_of(a), " ",
-	concat(" and ", data.mlgov.lib.approvals.uncounted(a)),
+	concat(" and ", data.mlgov.lib.approvals.reasons_not_counted(a)),
 ])
 
 overdue := [f |
