@@ -90,3 +90,26 @@ def test_governance_uses_the_approvals_library_itself():
 
 def shared_sha(approvals) -> str:
     return next(f["sha256"] for f in approvals.files if f["path"] == "lib.rego")
+
+
+def test_gate_requires_signed_validations_with_the_governance_pack_alone(cli, tmp_path):
+    """--require-signed-approvals reaches every loaded pack that counts approvals, not only `approvals`."""
+    import base64
+    import json
+
+    assert cli("keygen", "-o", tmp_path / "ci").exit_code == 0
+    governance = data_dir("policies") / "governance"
+
+    def gov_012(*extra: str) -> list[str]:
+        out = tmp_path / "v.json"
+        key = tmp_path / "ci" / "mlgov-key.pem"
+        result = cli("gate", BUNDLES / "credit-risk-pd", "--packs", governance, "--key", key,
+                     "--as-of", "2026-11-24", "--out", out, *extra)
+        assert result.exit_code in (0, 1), result.stderr
+        predicate = json.loads(base64.b64decode(json.loads(out.read_text())["payload"]))["predicate"]
+        return [f["message"] for f in predicate["findings"] if f["rule"] == "GOV-012"]
+
+    assert gov_012() == []
+    [message] = gov_012("--require-signed-approvals")
+    assert "has no validation that counts: the validation by Marcus Lindqvist" in message
+    assert "is not authenticated although signed approvals are required" in message
