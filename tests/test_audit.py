@@ -51,8 +51,9 @@ def test_signed_plan_for_the_examples(cli, tmp_path, inventory):
     entries = {e["artifact"]: e for e in stmt["predicate"]["entries"]}
     assert entries["acme-support-assistant@1.4.0"]["action"] == "hold"  # the legal hold wins
     assert entries["credit-risk-pd@3.2.0"]["action"] == "keep"
-    # regulations filtered to the record's regulatory scope (SR 11-7 for the bank model)
-    assert entries["credit-risk-pd@3.2.0"]["regulations"] == ["SR-11-7:documentation"]
+    # regulations in the record's regulatory scope and in force on 2026-11-24: the bank model is
+    # scoped SR-11-7, rescinded on 2026-04-16, and SR 26-2 replaced it for that scope
+    assert entries["credit-risk-pd@3.2.0"]["regulations"] == ["SR-26-2:documentation"]
     assert entries["cxr-triage@2.1.0"]["regulations"] == ["21-CFR-11:11.10(c)", "FDA:QMSR-records"]
     assert entries["acme-support-assistant@1.4.0"]["findings"][0]["rule"] == "RET-002"
     assert {s["name"] for s in stmt["subject"]} >= {"credit-risk-pd-model", "cxr-triage.onnx"}
@@ -285,3 +286,46 @@ def test_holds_and_purge_safety_reach_across_the_inventory(cli, tmp_path):
     upstream = entries[base["document_id"]]
     assert upstream["action"] == "review" and derived["document_id"] in upstream["reason"]
     assert f"lineage node {base['lineage']['primary']}" in upstream["reason"]
+
+
+@pytest.mark.parametrize(("as_of", "cited"), [("2026-04-16", "SR-11-7:documentation"),
+                                               ("2026-04-17", "SR-26-2:documentation")])
+def test_plan_cites_the_guidance_in_force_on_the_audit_date(cli, tmp_path, inventory, as_of, cited):
+    """The bank model's record says SR-11-7; SR 11-7 applies up to 2026-04-16 and SR 26-2, which
+    replaced it for that scope, from 2026-04-17: a plan cites the one in force when it is made."""
+    result = cli("audit", "retention", "--inventory", inventory, "--key", tmp_path / "mlgov-key.pem",
+                 "--as-of", as_of, "--out", tmp_path / "out", "--workers", "1")
+    assert result.exit_code in (0, 1), result.stderr
+    entries = {e["artifact"]: e for e in plan(tmp_path)["predicate"]["entries"]}
+    bank = entries["credit-risk-pd@3.2.0"]
+    assert bank["regulatory_scope"] == ["SR-11-7", "GDPR"]
+    assert bank["regulations"] == [cited]
+    row = next(line for line in (tmp_path / "out" / "plan.md").read_text().splitlines()
+               if line.startswith("| credit-risk-pd@3.2.0 |"))
+    assert row.split("|")[7].strip() == cited  # shown as in scope, not filtered away by the SR-11-7 word
+
+
+def test_in_scope_filters_by_scope_and_date():
+    from mlgov.audit.retention import in_scope
+    from mlgov.reports.plan import regulations
+
+    rule = ["EU-AI-ACT:Art.18", "SR-11-7:documentation", "FDA:QMSR-records", "ACME:records-7"]
+    day = {"utc": "2026-01-10T00:00:00Z"}
+    # no scope stated: every regime, but only what is in force (neither the AI Act's Art. 18 nor the
+    # QMSR, from 2026-02-02, yet)
+    assert in_scope(rule, None, day) == ["SR-11-7:documentation", "ACME:records-7"]
+    assert in_scope(rule, ["SR-26-2"], {"utc": "2026-11-24T00:00:00Z"}) == ["SR-26-2:documentation"]
+    assert in_scope(rule, ["ACME"], day) == ["ACME:records-7"]  # a user's own regime has no dates to check
+    early = in_scope(rule, ["EU-AI-ACT"], day)
+    assert early == []  # in scope, not yet in force: nothing is cited as applying
+    assert regulations({"regulations": early, "regulatory_scope": ["EU-AI-ACT"]}) == (
+        "none of the rule's controls in scope (EU-AI-ACT) in force on the audit date")
+
+
+def test_retention_rules_cite_sr_26_2_where_they_cite_sr_11_7():
+    from mlgov.packs import load_packs
+    from mlgov.resources import builtin_packs
+
+    [pack] = [p for p in load_packs(builtin_packs()) if p.name == "retention"]
+    citing = [r for r in pack.rules if "SR-11-7:documentation" in r.controls]
+    assert citing and all("SR-26-2:documentation" in r.controls for r in citing)

@@ -102,7 +102,7 @@ def test_registry_state_and_holds_decide_the_plan(cli, tmp_path, registry):
     assert held["source"].endswith("#models/credit-risk-pd/versions/1 /model_version/tags/0/value")
     assert [f["rule"] for f in held["findings"]] == ["RET-005"]
     assert "/retention/legal_hold/active" in held["findings"][0]["message"]
-    assert held["regulations"] == ["SR-11-7:documentation"]          # filtered to its scope
+    assert held["regulations"] == ["SR-26-2:documentation"]          # its scope, in force on the audit date
 
     assert entries["credit-risk-pd@2"]["reason"].startswith("in use (alias champion)")
     assert plan["deleted"] == [{"model": "credit-risk-pd", "version": "3", "finding": True,

@@ -244,3 +244,30 @@ def test_reports_name_the_catalog_versions_that_applied(cli, verdicts):
     assert "- SR-26-2: SR 26-2 (2026), in force on 2026-11-24 (from 2026-04-17;" in md
     header = md.split("## Controls by regime")[1].splitlines()[2]
     assert "| not assessed | not in force | not applicable |" in header
+
+
+def test_reports_label_the_evaluation_date_and_the_signing_time_apart(cli, verdicts, tmp_path, freeze_clock):
+    """A verdict signed on 2026-12-05 for an evaluation as of 2026-11-24: no report calls the
+    signing time the evaluation date."""
+    freeze_clock("2026-12-05T12:00:00+00:00")
+    verdict, document = tmp_path / "v.json", tmp_path / "doc.json"
+    result = cli("gate", BUNDLES / "credit-risk-pd", "--key", verdicts["dir"] / "mlgov-key.pem", "--as-of",
+                 "2026-11-24", "--out", verdict, "--document-out", document, "--docs", tmp_path / "docs")
+    assert result.exit_code in (0, 1), result.stderr
+
+    def render(fmt):
+        out = cli("report", verdict, "--format", fmt, "--key", verdicts["pub"], "--document", document)
+        assert out.exit_code == 0, out.stderr
+        return out.stdout
+
+    evaluated, signed = "2026-11-24T00:00:00Z", "2026-12-05T12:00:00Z"
+    assert f"Evaluated as of {evaluated}; signed {signed}; valid until 2027-03-05T12:00:00Z." in render("md")
+    assert f"Evaluated as of {evaluated}; signed {signed}; verdict valid until" in render("html")
+    props = json.loads(render("sarif"))["runs"][0]["properties"]
+    assert (props["as_of"], props["signed_at"]) == (evaluated, signed)
+    result_ = json.loads(render("oscal"))["assessment-results"]["results"][0]
+    assert result_["start"] == signed  # when the observations were made
+    assert {p["name"]: p["value"] for p in result_["props"]}["evaluated-as-of"] == evaluated
+    card = (tmp_path / "docs" / "model-card.md").read_text()
+    assert f"from the verdict signed {signed}, evaluated as of {evaluated} (" in card
+    assert f"- Disposition as of {evaluated}: " in card and f"Disposition as of {signed}" not in card

@@ -160,6 +160,7 @@ def _block(entry: dict[str, Any], shared: list[tuple[str, str]], status: dict[st
 
 
 def _finding(rule: str, severity: str, subject: str, message: str) -> dict[str, Any]:
-    controls = {"RET-005": ["EU-AI-ACT:Art.18", "SR-11-7:documentation"],
-                "RET-007": ["EU-AI-ACT:Art.18", "SR-11-7:documentation", "GDPR:Art.5(1)(e)"]}[rule]
+    controls = {"RET-005": ["EU-AI-ACT:Art.18", "SR-11-7:documentation", "SR-26-2:documentation"],
+                "RET-007": ["EU-AI-ACT:Art.18", "SR-11-7:documentation", "SR-26-2:documentation",
+                            "GDPR:Art.5(1)(e)"]}[rule]
     return {"rule": rule, "severity": severity, "subject": subject, "message": message, "controls": controls}

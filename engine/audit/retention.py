@@ -9,9 +9,11 @@ import multiprocessing as mp
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from itertools import islice
 from typing import Any
 
+from ..controls import catalogs, expand, in_force_keys, scope_words
 from ..document import validate_document
 from ..errors import MlgovError
 from ..evaluation.evaluate import Evaluator
@@ -65,6 +67,7 @@ def plan_entry(document: dict[str, Any], result: dict[str, Any]) -> dict[str, An
     disposition = next((f for f in findings if f["rule"] == "RET-001"), None)
     details = (disposition or {}).get("details", {})
     scope = document.get("model", {}).get("regulatory_scope")
+    basis = document.get("model", {}).get("high_risk_basis")
     entry: dict[str, Any] = {
         "artifact": document["document_id"],
         "kind": "record",
@@ -73,7 +76,7 @@ def plan_entry(document: dict[str, Any], result: dict[str, Any]) -> dict[str, An
         "action": details.get("action", "review"),
         "reason": details.get("reason", "no disposition rule ran"),
         "rule": disposition["rule"] if disposition else None,
-        "regulations": in_scope(disposition["controls"], scope) if disposition else [],
+        "regulations": in_scope(disposition["controls"], scope, result["as_of"], basis) if disposition else [],
         "regulatory_scope": scope or [],  # renderers say when none is stated
     }
     for key in ("until", "since", "source", "holds"):
@@ -86,17 +89,31 @@ def plan_entry(document: dict[str, Any], result: dict[str, Any]) -> dict[str, An
                  "controls": f["controls"]} for f in findings if f["rule"] not in ("RET-001", "RET-006")]
     if problems:
         entry["findings"] = problems
-    entry["_artifacts"] = [_artifact_line(f, document, scope) for f in findings if f["rule"] == "RET-006"]
+    entry["_artifacts"] = [_artifact_line(f, document, scope, result["as_of"], basis)
+                           for f in findings if f["rule"] == "RET-006"]
     entry["_index"] = crosscheck.index(document)
     return entry
 
 
-def in_scope(controls: list[str], scope: list[str] | None) -> list[str]:
-    """The controls of the record's regulatory scope; all of them when the scope is not stated
-    (an unknown scope narrows nothing)."""
-    if not scope:
-        return controls
-    return [c for c in controls if c.split(":", 1)[0] in scope]
+def in_scope(controls: list[str], scope: list[str] | None, as_of: dict[str, Any],
+             basis: str | None = None) -> list[str]:
+    """The controls a plan line cites: the rule's controls and those that carry them forward
+    (SR-11-7:documentation -> SR-26-2:documentation), kept when their catalog covers the record's
+    regulatory scope and they are in force on the audit's ``as_of``. A plan cites what applies
+    when it is made: a record scoped SR-11-7 audited after 2026-04-16 cites SR 26-2, which
+    replaced SR 11-7 for the same scope words (the SR 26-2 catalog's ``scope``); one audited
+    before cites SR 11-7. No scope stated: the controls in force in every catalog (an unknown
+    scope narrows nothing, the date still does). A regime without a catalog (a user's own) has
+    no known dates and is kept when the scope names it, or states nothing."""
+    return list(_cited(tuple(controls), tuple(scope) if scope else (), as_of["utc"][:10], basis))
+
+
+@cache  # one answer per rule, scope and day: a 100k-record audit asks a handful of questions
+def _cited(controls: tuple[str, ...], scope: tuple[str, ...], day: str, basis: str | None) -> tuple[str, ...]:
+    known = {cat.regime for cat in catalogs()}
+    in_force = set(in_force_keys(list(scope or scope_words()), {"utc": day}, basis))
+    return tuple(c for c in expand(controls)
+                 if c in in_force or (c.split(":", 1)[0] not in known and (not scope or c.split(":", 1)[0] in scope)))
 
 
 def _subject(subject: dict[str, Any]) -> dict[str, Any]:
@@ -108,11 +125,13 @@ def _subject(subject: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _artifact_line(finding: dict[str, Any], document: dict[str, Any], scope: list[str] | None) -> dict[str, Any]:
+def _artifact_line(finding: dict[str, Any], document: dict[str, Any], scope: list[str] | None, as_of: dict[str, Any],
+                   basis: str | None) -> dict[str, Any]:
     details = finding["details"]
     line = {"artifact": finding["subject"], "kind": finding["subject"].split(":", 1)[0],
             "action": details["action"], "reason": details["reason"], "rule": finding["rule"],
-            "retention_class": details["retention_class"], "regulations": in_scope(finding["controls"], scope),
+            "retention_class": details["retention_class"],
+            "regulations": in_scope(finding["controls"], scope, as_of, basis),
             "regulatory_scope": scope or [],
             "used_by": [document["document_id"]]}
     for key in ("until", "since", "source"):

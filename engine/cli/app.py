@@ -146,6 +146,27 @@ def _duration_days(text: str, option: str) -> int:
     return d.years * 365 + d.months * 30 + d.delta.days
 
 
+def _record_failure(log, kind: str, exc: Exception, details: dict) -> None:
+    """Log a run that failed (an ``error`` entry); if even that fails, say both causes (exit 2 either way)."""
+    message = exc.one_line() if isinstance(exc, MlgovError) else f"internal error: {type(exc).__name__}: {exc}"
+    try:
+        log.append(kind, [], "error", details={"error": message[:2000], **details})
+    except MlgovError as log_exc:
+        raise MlgovError(f"{message}; and the failure could not be recorded: {log_exc.one_line()}") from None
+
+
+def _release(path: Path, write, what: str, recorded: str | None) -> None:
+    """Run ``write`` (it writes ``path``), after the decision was recorded in the audit log (or
+    with no log). If it fails, one line says so: the log entry, if any, holds what was decided;
+    the file does not exist (exit 2)."""
+    try:
+        write()
+    except (OSError, MlgovError) as exc:
+        cause = exc.one_line() if isinstance(exc, MlgovError) else " ".join(str(exc.strerror or exc).split())
+        after = f"{recorded} records the decision, but" if recorded else "so"
+        raise MlgovError(f"{path}: cannot write the {what}: {cause}; {after} no {what} was written") from None
+
+
 def _write_text(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")

@@ -10,7 +10,7 @@ from rich.console import Console
 from ..engines.interface import IN_PROCESS
 from ..normalize import normalize
 from ..safeio import parse_json, read_bounded
-from .app import MlgovError, _as_of, _params, _write_json, _write_text, main
+from .app import MlgovError, _as_of, _params, _record_failure, _release, _write_json, _write_text, main
 
 
 @main.group("audit")
@@ -53,8 +53,74 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     Exit 0: every artifact evaluated and none needs action beyond keep/archive/hold; 1: some
     artifact must be purged or has findings, or (with --previous) a purge is overdue or a record
     that had to be kept is gone; 2: some artifact could not be evaluated (the others are still
-    evaluated and reported) or the audit could not run.
+    evaluated and reported) or the audit could not run, or (with --log) the audit could not be
+    recorded, in which case no plan is written.
     """
+    from ..audit import plan as plan_mod
+    from ..signing.keys import load_signer
+    from ..verdict import gate as gate_module
+
+    if bool(inventory) == bool(mlflow_uri):
+        raise MlgovError("give exactly one of --inventory FILE or --mlflow-uri URL")
+    signer = load_signer(key_path, key_passphrase_env)
+    log = None
+    if log_path is not None:  # opened first: an audit that cannot be recorded is not run
+        from ..auditlog.log import AuditLog
+
+        log = AuditLog.open(log_path)
+    try:
+        stmt, envelope, outcome, changes = _signed_plan(
+            inventory, mlflow_uri, as_of, pack_dirs, params_file, signer, previous, trust_file, workers, tag_prefix,
+            engine, cross_check)
+    except Exception as exc:
+        if log is not None:  # an audit that could not run is part of the record too, as for the gate
+            _record_failure(log, "audit", exc, {"audit": "retention", "source": _redacted(inventory, mlflow_uri)})
+        raise
+    when = stmt["predicate"]["as_of"]
+    summary = outcome["summary"]
+    recorded = None
+    if log is not None:  # record before release: the plan exists only once its entry and checkpoint are durable
+        from ..auditlog.store import LogStoreError
+
+        p = stmt["predicate"]
+        try:
+            seq = log.append("audit", stmt["subject"][:1000], "fail" if outcome["failures"] else "done",
+                             packs=p["packs"], details={"audit": "retention", "as_of": when["utc"],
+                                                        "signed_at": p["timeVerified"], "summary": summary,
+                                                        "plan_digest": {"sha256": plan_mod.digest(envelope)}})
+            log.checkpoint(signer)
+        except MlgovError as exc:
+            raise LogStoreError(f"{exc.one_line()}; the audit is not recorded, so no plan was written") from None
+        recorded = f"audit log entry {seq} in {log_path}"
+    plan_path = out_dir / "plan.json"
+    _release(plan_path, lambda: gate_module.write_atomically(plan_path, envelope), "plan", recorded)
+    from ..reports import plan as plan_view
+
+    signature = plan_view.signature_of(stmt, signer.keyid)
+    for name, what, render in (("plan.md", "Markdown", plan_view.markdown), ("plan.html", "HTML", plan_view.html)):
+        text = render(stmt["predicate"], signature)
+        _release(out_dir / name, lambda: _write_text(text, out_dir / name),  # noqa: B023
+                 f"{what} rendering", f"the signed plan {plan_path}")
+    click.echo(f"{summary['artifacts']} artifacts: {summary['evaluated']} evaluated, {summary['failed']} failed; "
+               f"actions {summary['actions']}; plan signed in {plan_path}")
+    if recorded is not None:
+        click.echo(f"  audit log: entry {seq} in {log_path}")
+    for failure in outcome["failures"][:20]:
+        click.echo(f"  could not evaluate {failure['artifact']}: {failure['error']}", err=True)
+    if outcome["failures"]:
+        raise SystemExit(2)
+    problems = [c for c in (changes or []) + outcome.get("deleted", []) if c.get("finding")]
+    for change in problems[:20]:
+        click.echo(f"  {change.get('artifact') or change['where']}: {change.get('change', 'deleted')}: "
+                   f"{change['reason']}", err=True)
+    if summary["actions"].get("purge") or summary["with_findings"] or problems:
+        raise SystemExit(1)
+
+
+def _signed_plan(inventory: Path | None, mlflow_uri: str | None, as_of: str | None, pack_dirs: tuple[Path, ...],
+                 params_file: Path | None, signer, previous: Path | None, trust_file: Path | None, workers: int,
+                 tag_prefix: str, engine: str, cross_check: str | None) -> tuple[dict, dict, dict, list | None]:
+    """Audit the inventory and sign the plan: (statement, envelope, outcome, changes). Nothing is written."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..audit import plan as plan_mod
@@ -62,25 +128,21 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     from ..audit.retention import audit, deleted_findings, diff
     from ..packs import load_packs
     from ..resources import data_dir
-    from ..signing.keys import load_signer
-    from ..verdict.gate import write_atomically
+    from ..verdict import gate as gate_module
 
-    if bool(inventory) == bool(mlflow_uri):
-        raise MlgovError("give exactly one of --inventory FILE or --mlflow-uri URL")
-    signer = load_signer(key_path, key_passphrase_env)
     packs = load_packs(list(pack_dirs) or [data_dir("policies") / "retention"])
     when = _as_of(as_of)
     previous_entries = None
     deleted: list[dict] = []
     if previous is not None:
-        previous_entries = _verified_previous(previous, signer, trust_file)
+        previous_entries = _verified_previous(previous, signer, trust_file, when)
     if inventory is not None:
         items, source, total = read_jsonl(inventory, parse=False), str(inventory), _count_lines(inventory)
     else:
         from ..audit.mlflow_inventory import read_registry
 
         versions = list(read_registry(mlflow_uri, tag_prefix, deleted))
-        items, source, total = iter(versions), mlflow_uri, len(versions)
+        items, source, total = iter(versions), _redacted(None, mlflow_uri), len(versions)
     console = Console(stderr=True, highlight=False)
     with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
                   transient=True, disable=not console.is_terminal) as bar:
@@ -90,35 +152,19 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
     changes = diff(outcome["entries"], previous_entries, when) if previous_entries is not None else None
     if mlflow_uri:
         outcome["deleted"] = deleted_findings(deleted, previous_entries)
-    stmt = plan_mod.statement(outcome, packs, when, source, changes)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(out_dir / "plan.json", plan_mod.sign(stmt, signer))
-    from ..reports import plan as plan_view
+    stmt = plan_mod.statement(outcome, packs, when, source, changes, gate_module.clock())
+    envelope = plan_mod.sign(stmt, signer)
+    return stmt, envelope, outcome, changes
 
-    signature = plan_view.signature_of(stmt, signer.keyid)
-    _write_text(plan_view.markdown(stmt["predicate"], signature), out_dir / "plan.md")
-    _write_text(plan_view.html(stmt["predicate"], signature), out_dir / "plan.html")
-    summary = outcome["summary"]
-    click.echo(f"{summary['artifacts']} artifacts: {summary['evaluated']} evaluated, {summary['failed']} failed; "
-               f"actions {summary['actions']}; plan signed in {out_dir / 'plan.json'}")
-    for failure in outcome["failures"][:20]:
-        click.echo(f"  could not evaluate {failure['artifact']}: {failure['error']}", err=True)
-    if log_path is not None:
-        from ..auditlog.log import AuditLog
 
-        log = AuditLog.open(log_path)
-        log.append("audit", stmt["subject"][:1000], "fail" if outcome["failures"] else "done",
-                   packs=stmt["predicate"]["packs"], details={"audit": "retention", "as_of": when["utc"],
-                                                              "summary": summary})
-        log.checkpoint(signer)
-    if outcome["failures"]:
-        raise SystemExit(2)
-    problems = [c for c in (changes or []) + outcome.get("deleted", []) if c.get("finding")]
-    for change in problems[:20]:
-        click.echo(f"  {change.get('artifact') or change['where']}: {change.get('change', 'deleted')}: "
-                   f"{change['reason']}", err=True)
-    if summary["actions"].get("purge") or summary["with_findings"] or problems:
-        raise SystemExit(1)
+def _redacted(inventory: Path | None, mlflow_uri: str | None) -> str:
+    """Where the inventory came from, for the log: a URL without its user name or password."""
+    if inventory is not None:
+        return str(inventory)
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(mlflow_uri or "")
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 @audit_group.command("integrity")
@@ -166,8 +212,11 @@ def audit_integrity_cmd(statements: tuple[Path, ...], keys: tuple[Path, ...], tr
 
 
 def _count_lines(path: Path) -> int:
-    with open(path, "rb") as fh:
-        return sum(1 for line in fh if line.strip())
+    try:
+        with open(path, "rb") as fh:
+            return sum(1 for line in fh if line.strip())
+    except OSError as exc:
+        raise MlgovError(f"{path}: cannot read the inventory: {exc.strerror or exc}") from None
 
 
 @main.command("impact")
@@ -204,17 +253,24 @@ def impact_cmd(artifact: str, inventory: Path | None, inputs: tuple[str, ...], a
             click.echo(f"  {d['node']}  via {' -> '.join(d['path'])}")
 
 
-def _verified_previous(previous: Path, signer, trust_file: Path | None) -> list[dict]:
-    """The entries of the previous plan, only if it verifies: an unsigned or forged plan would
-    let anyone rewrite the history the next plan reports changes against."""
+def _verified_previous(previous: Path, signer, trust_file: Path | None, as_of: dict) -> list[dict]:
+    """The entries of the previous plan, only if it verifies (by the signing clock) and comes
+    before this audit: an unsigned or forged plan would let anyone rewrite the history the next
+    plan reports changes against, and a plan as of a later date than this audit's is not its past."""
     from ..signing.trust import TrustedKey, load_trust
-    from ..verdict.verify import PLAN_PREDICATE_TYPE, verify
+    from ..verdict import gate as gate_module
+    from ..verdict.verify import PLAN_PREDICATE_TYPE, plan_as_of, verify
 
     keys = [TrustedKey("the signing key", signer.public)] + (load_trust(trust_file) if trust_file else [])
-    result = verify(previous, keys, limit=1 << 31)
+    result = verify(previous, keys, at=gate_module.clock(), limit=1 << 31)
     failed = next((c for c in result.checks if not c.ok), None)
     if failed is not None:
         raise MlgovError(f"{previous}: the previous plan does not verify ({failed.name}: {failed.message})")
     if result.statement is None or result.statement.get("predicateType") != PLAN_PREDICATE_TYPE:
         raise MlgovError(f"{previous}: not a signed retention plan")
+    before = plan_as_of(result.statement["predicate"])
+    if before is not None and before.timestamp() > as_of["epoch_s"]:
+        raise MlgovError(f"{previous}: the previous plan is an audit as of "
+                         f"{result.statement['predicate']['as_of']['utc']}, later than this audit's date "
+                         f"{as_of['utc']}; give a plan of an earlier audit as --previous")
     return result.statement["predicate"]["entries"]

@@ -17,6 +17,8 @@ from .app import (
     _as_of,
     _duration_days,
     _params,
+    _record_failure,
+    _release,
     _trusted_keys,
     _write_json,
     _write_text,
@@ -110,7 +112,7 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
                       audit_log=log is not None)
     except Exception as exc:
         if log is not None:  # a run that could not be evaluated is part of the record too, whatever the error
-            _record_failure(log, exc, inputs)
+            _record_failure(log, "gate", exc, {"inputs": list(inputs)})
         raise
     seq = None
     if log is not None:  # record before release: the verdict exists only once its entry and checkpoint are durable
@@ -126,7 +128,8 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
             log.checkpoint(signer)
         except MlgovError as exc:
             raise LogStoreError(f"{exc.one_line()}; the run is not recorded, so no verdict was written") from None
-    write_atomically(out, result.envelope)
+    _release(out, lambda: write_atomically(out, result.envelope), "verdict",
+             f"audit log entry {seq} in {log_path}" if seq is not None else None)
     if document_out is not None:
         write_atomically(document_out, result.document)
     if docs_dir is not None:
@@ -146,15 +149,6 @@ def gate_cmd(inputs: tuple[str, ...], key_path: Path, key_passphrase_env: str, p
             fh.write(gate_markdown(result))
     if not result.passed:
         raise SystemExit(1)
-
-
-def _record_failure(log, exc: Exception, inputs: tuple[str, ...]) -> None:
-    """Log a run that failed; if even that fails, say both causes (exit 2 either way)."""
-    message = exc.one_line() if isinstance(exc, MlgovError) else f"internal error: {type(exc).__name__}: {exc}"
-    try:
-        log.append("gate", [], "error", details={"error": message[:2000], "inputs": list(inputs)})
-    except MlgovError as log_exc:
-        raise MlgovError(f"{message}; and the failure could not be recorded: {log_exc.one_line()}") from None
 
 
 @main.command("verify")

@@ -31,6 +31,7 @@ COLLECTIONS: frozenset[tuple[str, ...]] = frozenset(
         ("monitoring", "evidence"),
         ("lineage", "edges"),
         ("risk_management", "assessments"),
+        ("unread_statements",),
     }
 )
 

@@ -19,8 +19,9 @@ def render(ctx: ReportContext) -> str:
     p, view = ctx.predicate, ctx.view
     lines = [f"# Compliance report: `{p['input']['document_id']}`", "",
              f"**{'PASSED' if ctx.passed else 'FAILED'}**: {p['decision']['reason']} "
-             f"(fails on {p['decision']['fail_on']} and above). Evaluated as of {p['timeVerified']}; valid until "
-             f"{p['validity']['not_after']}.", "", f"_{ctx.verification}_ (verdict `{ctx.verdict_path}`)", "",
+             f"(fails on {p['decision']['fail_on']} and above). Evaluated as of {p['evaluation']['as_of']['utc']}; "
+             f"signed {p['timeVerified']}; valid until {p['validity']['not_after']}.",
+             "", f"_{ctx.verification}_ (verdict `{ctx.verdict_path}`)", "",
              "## What this decision applies to", "", "| artifact | sha256 |", "|---|---|"]
     lines += [f"| {_cell(s['name'])} | `{s['digest']['sha256']}` |" for s in ctx.statement["subject"]]
     lines += ["", "## Controls by regime", "",

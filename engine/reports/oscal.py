@@ -77,7 +77,8 @@ def render(ctx: ReportContext) -> str:
     result: dict[str, Any] = {
         "uuid": uid("result"), "title": f"mlgov gate for {p['input']['document_id']}",
         "description": f"{p['verificationResult']}: {p['decision']['reason']}. {ctx.verification}.",
-        "start": p["timeVerified"], "end": p["timeVerified"],
+        "start": p["timeVerified"], "end": p["timeVerified"],  # when the observations were made: the clock
+        "props": [{"name": "evaluated-as-of", "value": p["evaluation"]["as_of"]["utc"], "ns": NS}],
         "reviewed-controls": {"control-selections": [{"include-controls": assessed} if assessed
                                                      else {"include-all": {}}]},
     }

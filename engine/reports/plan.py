@@ -2,9 +2,10 @@
 
 Both say how the plan is signed (key id, payload type, statement digest) and under which policy
 (digest and packs), then per artifact: action, until / since (stated as such), owner, the rule
-that decided, its reason, and the regulations that apply: the rule's controls filtered to the
-record's regulatory scope. A record that states no scope says so instead of listing every regime
-(what cannot be established is not shown as applying).
+that decided, its reason, and the regulations that apply: the rule's controls in the record's
+regulatory scope and in force on the audit date (SR 26-2, not the rescinded SR 11-7, for a bank
+model audited from 2026-04-17). A record that states no scope says so instead of listing every
+regime (what cannot be established is not shown as applying).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from html import escape as e
 from typing import Any
 
 import rfc8785
+
+from ..controls import catalogs
 
 ACTIONS = ("purge", "hold", "review", "archive", "keep")
 
@@ -42,15 +45,22 @@ def _sorted(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def regulations(entry: dict[str, Any]) -> str:
-    """The rule's controls in the record's regulatory scope."""
+    """The rule's controls in the record's regulatory scope and in force on the audit date (the
+    audit chose them: ``mlgov.audit.retention.in_scope``)."""
     controls = entry.get("regulations", [])
     if "regulatory_scope" not in entry:
         return ", ".join(controls) + (" (record's scope not in the plan: all the rule's regimes)" if controls else "")
     scope = entry["regulatory_scope"]
     if not scope:
         return "no regulatory scope stated in the record"
-    mine = [c for c in controls if c.split(":", 1)[0] in scope]
-    return ", ".join(mine) or f"none of the rule's controls in scope ({', '.join(scope)})"
+    mine = [c for c in controls if _covers(c.split(":", 1)[0], scope)]
+    return ", ".join(mine) or f"none of the rule's controls in scope ({', '.join(scope)}) in force on the audit date"
+
+
+def _covers(regime: str, scope: list[str]) -> bool:
+    """A scope word names a regime, or a catalog that replaced it (SR-11-7 -> SR 26-2's catalog)."""
+    words = next((cat.scope for cat in catalogs() if cat.regime == regime), (regime,))
+    return any(word in scope for word in words)
 
 
 def when(entry: dict[str, Any]) -> str:
@@ -73,10 +83,17 @@ def _problems(entry: dict[str, Any]) -> list[str]:
     return [f"{f['rule']} [{f.get('severity', '?')}]: {f['message']}" for f in entry.get("findings", [])]
 
 
+def _audit_date(predicate: dict[str, Any]) -> str:
+    """The date the audit evaluated the inventory as of (``as_of``), not when the plan was signed."""
+    return str((predicate.get("as_of") or {}).get("utc", "not stated"))
+
+
 def _header(predicate: dict[str, Any], signature: Signature | None) -> list[tuple[str, str]]:
     s = predicate["summary"]
     packs = ", ".join(f"{p['name']} {p['version']}" for p in predicate.get("packs", []))
-    return [("Signature", signature.text if signature else "NOT signed: this rendering has no signed plan beside it"),
+    return [("Audit date", f"{_audit_date(predicate)} (the date the inventory was evaluated as of)"),
+            ("Signed at", f"{predicate['timeVerified']} (the clock when the plan was signed)"),
+            ("Signature", signature.text if signature else "NOT signed: this rendering has no signed plan beside it"),
             ("Policy", f"sha256:{predicate['policy']['digest']['sha256']} ({packs})"),
             ("Inventory", str(predicate.get("inventory", ""))),
             ("Artifacts", f"{s['artifacts']}: {s['evaluated']} evaluated, {s['failed']} could not be evaluated; "
@@ -84,7 +101,7 @@ def _header(predicate: dict[str, Any], signature: Signature | None) -> list[tupl
 
 
 def markdown(predicate: dict[str, Any], signature: Signature | None = None, limit: int = 500) -> str:
-    lines = [f"# Retention audit as of {predicate['timeVerified']}", ""]
+    lines = [f"# Retention audit as of {_audit_date(predicate)}", ""]
     lines += [f"- **{k}:** {v}" for k, v in _header(predicate, signature)]
     lines.append("")
     if predicate["failures"]:
@@ -134,8 +151,8 @@ def html(predicate: dict[str, Any], signature: Signature | None = None, limit: i
     failures = "".join(f"<li>{e(f['artifact'])}: {e(f['error'])}</li>" for f in predicate["failures"])
     changes = "".join(f"<li>{e(_change(c, '→'))}</li>" for c in predicate.get("changes", []))
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Retention audit "
-            f"{e(predicate['timeVerified'])}</title><style>{STYLE}</style></head><body>"
-            f"<h1>Retention audit as of {e(predicate['timeVerified'])}</h1><dl>{header}</dl>"
+            f"{e(_audit_date(predicate))}</title><style>{STYLE}</style></head><body>"
+            f"<h1>Retention audit as of {e(_audit_date(predicate))}</h1><dl>{header}</dl>"
             + (f"<h2>Could not evaluate</h2><ul>{failures}</ul>" if failures else "")
             + (f"<h2>Changes since the previous audit</h2><ul>{changes or '<li>none</li>'}</ul>"
                if "changes" in predicate else "")

@@ -112,7 +112,8 @@ def sarif(ctx: ReportContext) -> str:
             "decision": p["verificationResult"], "reason": p["decision"]["reason"], "verification": ctx.verification}}],
         "automationDetails": {"id": f"mlgov/{p['input']['document_id']}/{p['timeVerified']}"},
         "results": results,
-        "properties": {"document_id": p["input"]["document_id"], "as_of": p["timeVerified"],
+        "properties": {"document_id": p["input"]["document_id"], "as_of": p["evaluation"]["as_of"]["utc"],
+                       "signed_at": p["timeVerified"],
                        "decision": p["verificationResult"], "fail_on": p["decision"]["fail_on"],
                        "blocking_controls": [c.key for c in view.blocking_controls()],
                        "policy_digest": p["policy"]["digest"]["sha256"]}}

@@ -5,6 +5,10 @@ Envelopes are unwrapped here: locations inside a payload are prefixed ``payload:
 payload:`` in a JSON-lines bundle); whether a signature verifies with a key the user trusts
 for inputs is decided by ``signed_inputs`` and recorded in each fact's provenance.
 
+A Statement of any other predicateType still names its subjects (they identify artifacts),
+but its claims are not read: it is recorded in ``unread_statements`` (type, why, subjects) so
+that the provenance pack reports it instead of passing over it (see ``intoto_types``).
+
 Subjects are identified by digest (sha256 preferred, else the strongest algorithm given), not
 by name: the spec makes ``name`` optional and SLSA uses ``_`` for "not important".
 """
@@ -22,7 +26,7 @@ from ..document.facts import FactList
 from ..document.schema import validate
 from ..errors import InputError
 from ..safeio import parse_json
-from . import common, signed_inputs
+from . import common, intoto_types, signed_inputs
 from .interface import Loaded, Source, add_edge
 
 STATEMENT_TYPES = ("https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1")
@@ -209,10 +213,12 @@ class InTotoStatement(Source):
                 f.add((*base, "uri"), name, f"{at}/name")
         predicate = statement.get("predicate") or {}
         ptype = str(statement.get("predicateType", ""))
-        if ptype.startswith("https://slsa.dev/provenance/v1"):
+        if ptype == intoto_types.READ[0]:
             self._slsa_v1(f, predicate, f"{pre}/predicate", keys, statement, file)
-        elif ptype.startswith("https://slsa.dev/provenance/v0.2"):
+        elif ptype == intoto_types.READ[1]:
             self._slsa_v02(f, predicate, f"{pre}/predicate", keys, statement, file)
+        else:
+            _unread(f, statement, pre, keys)
 
     def _slsa_v1(self, f: FactList, pred: dict, at: str, subjects: list[str], statement: dict, file: str) -> None:
         build = pred.get("buildDefinition") or {}
@@ -258,6 +264,18 @@ class InTotoStatement(Source):
             elif uri:
                 f.add((*base, "extra", "materials"), [{"uri": uri, **{k: str(v) for k, v in digest.items()}}],
                       f"{at}/{i}", union=True)
+
+
+def _unread(f: FactList, statement: dict, pre: str, subjects: list[str]) -> None:
+    """Record a Statement whose predicate mlgov does not read: what type, why, about what."""
+    ptype = str(statement.get("predicateType", ""))
+    why, known_as = intoto_types.classify(ptype, statement.get("predicate"))
+    canonical = json.dumps(statement, sort_keys=True, ensure_ascii=False, default=str)
+    base = ("unread_statements", "statement-" + hashlib.sha256(canonical.encode()).hexdigest()[:16])
+    f.add((*base, "predicate_type"), ptype, f"{pre}/predicateType")
+    f.add((*base, "why"), why, f"{pre}/predicateType")
+    f.add((*base, "known_as"), known_as, f"{pre}/predicateType")
+    f.add((*base, "subjects"), sorted(set(subjects)), f"{pre}/subject", union=True)
 
 
 def _short_name(name: str) -> str:

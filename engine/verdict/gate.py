@@ -88,5 +88,9 @@ def write_atomically(path: Path, data: dict[str, Any]) -> None:
     """Write JSON next to ``path`` then rename: a reader never sees half a verdict."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:  # no signed copy left behind under another name
+        tmp.unlink(missing_ok=True)
+        raise

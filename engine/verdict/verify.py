@@ -95,7 +95,7 @@ def verify(verdict: Path, keys: Sequence[TrustedKey], artifacts: Sequence[Path] 
         out.add("statement", False, "signed payload is not an in-toto Statement")
         return out
     if statement.get("predicateType") == PLAN_PREDICATE_TYPE:
-        return _verify_plan(out, statement, keys, artifacts, max_age, require_pass, now)
+        return _verify_plan(out, statement, keys, artifacts, max_age, require_pass, now, requirements)
     errors = sorted(validator("verdict-statement").iter_errors(statement), key=lambda e: list(e.absolute_path))
     signed_at = _time_verified(statement)
     entries = [k for k in keys if key_id(k.key) == out.keyid]
@@ -136,9 +136,12 @@ def verify(verdict: Path, keys: Sequence[TrustedKey], artifacts: Sequence[Path] 
 
 
 def _verify_plan(out: VerifyResult, statement: dict, keys: Sequence[TrustedKey], artifacts: Sequence[Path],
-                 max_age: timedelta | None, require_pass: bool, now: datetime) -> VerifyResult:
-    """A signed retention plan: trusted key at its signing time, subjects, age. It has no
-    pass/fail decision, so --require-pass cannot hold for it."""
+                 max_age: timedelta | None, require_pass: bool, now: datetime,
+                 requirements: Requirements | None) -> VerifyResult:
+    """A signed retention plan: trusted key at its signing time (``timeVerified``, the clock),
+    subjects, time (signed no later than the check time; the audit date ``as_of`` shown apart),
+    age (from the earlier of the two, as for a verdict). It has no pass/fail decision, so
+    --require-pass cannot hold for it."""
     signed_at = _time_verified(statement)
     entries = [k for k in keys if key_id(k.key) == out.keyid]
     in_window = [k for k in entries if signed_at is not None and k.valid_at(signed_at)]
@@ -159,9 +162,20 @@ def _verify_plan(out: VerifyResult, statement: dict, keys: Sequence[TrustedKey],
         hex_, _ = sha256_file(Path(path), str(path))
         out.add("subject", hex_ in digests, f"{path}: sha256:{hex_[:16]}… "
                 + ("is a subject of the plan" if hex_ in digests else "is NOT a subject of this plan"))
-    if max_age is not None and signed_at is not None:
-        age = now - signed_at
-        out.add("age", age <= max_age, f"planned {_days(age)} ago, limit {_days(max_age)}")
+    evaluated = plan_as_of(predicate)
+    if evaluated is None:
+        out.add("time", False, "the plan does not say as of which date it was evaluated (as_of)")
+        return out
+    limit = (requirements or Requirements()).max_backdate
+    early = signed_at > now  # no validity window to catch it, as a verdict's not_before does
+    out.add("time", not early and (limit is None or signed_at - evaluated <= limit), _when(signed_at, evaluated)
+            + (f", limit {_days(limit)}" if limit is not None else "")
+            + (f"; signed after the check time {_utc(now)}" if early else ""))
+    if max_age is not None:
+        age = now - min(signed_at, evaluated)
+        out.add("age", age <= max_age, f"evaluated {_days(age)} ago, limit {_days(max_age)}")
+    if requirements is not None:
+        _check_plan_policy(out, predicate, requirements)
     if require_pass:
         out.add("decision", False, "a retention plan has no pass/fail decision (--require-pass applies to verdicts)")
     return out
@@ -176,6 +190,42 @@ def _time_verified(statement: Any) -> datetime | None:
     return None
 
 
+def _check_plan_policy(out: VerifyResult, predicate: dict[str, Any], req: Requirements) -> None:
+    """A plan binds only the digest of its packs: a requirement it cannot meet is refused, not skipped."""
+    if req.packs_digest is not None:
+        have = str((predicate.get("policy") or {}).get("digest", {}).get("sha256", "not recorded"))
+        want = req.packs_digest.removeprefix("sha256:")
+        out.add("packs", have == want, f"packs digest sha256:{have}" + ("" if have == want else
+                f", required sha256:{want}"))
+    for option, wanted in (("--policy-digest", req.policy_digest), ("--fail-on-at-least", req.fail_on_at_least),
+                           ("--no-waivers/--signed-waivers-only", req.waivers)):
+        if wanted is not None:
+            out.add("policy", False, f"{option}: a retention plan binds only its packs digest (--packs-digest); "
+                                     "this requirement cannot be checked on it")
+
+
+def plan_as_of(predicate: dict[str, Any]) -> datetime | None:
+    """A signed plan's audit date (``as_of``), or None if it does not state one."""
+    try:
+        return datetime.fromtimestamp(predicate["as_of"]["epoch_s"], tz=UTC)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _when(signed: datetime, evaluated: datetime) -> str:
+    """Both times, each by its name: the signing time and the evaluation date may be far apart."""
+    text = f"signed {_utc(signed)}, evaluated as of {_utc(evaluated)}"
+    if signed - evaluated > timedelta(days=1):
+        text += f" (back-dated {_days(signed - evaluated)})"
+    elif evaluated - signed > timedelta(days=1):
+        text += f" (a date {_days(evaluated - signed)} after it was signed)"
+    return text
+
+
 def _days(delta: timedelta) -> str:
     return f"{delta.total_seconds() / 86400:.1f} days"
 
@@ -184,9 +234,7 @@ def _days(delta: timedelta) -> str:
 def _check_time(out: VerifyResult, signed: datetime, evaluated: datetime, limit: timedelta | None) -> None:
     """A verdict evaluated as of an earlier date than it was signed is back-dated: always shown."""
     back = signed - evaluated
-    when = f"signed {signed.strftime('%Y-%m-%dT%H:%M:%SZ')}, evaluated as of {evaluated.strftime('%Y-%m-%dT%H:%M:%SZ')}"
-    if back > timedelta(days=1):
-        when += f" (back-dated {_days(back)})"
+    when = _when(signed, evaluated)
     ok = limit is None or back <= limit
     out.add("time", ok, when + ("" if limit is None else f", limit {_days(limit)}"))
 

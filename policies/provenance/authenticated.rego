@@ -5,7 +5,8 @@
 #   signed envelope (in-toto/SLSA in DSSE or a Sigstore bundle) must come from an envelope
 #   verified against a key trusted for inputs (--input-key / --input-trust), and the release
 #   must have such provenance at all: an unverified claim about how a model was built is not
-#   evidence.
+#   evidence. A verified statement whose predicate mlgov does not read (an SBOM, a SLSA
+#   look-alike) authenticates its subjects, not how the model was built: it is not enough.
 # custom:
 #   id: PRV-005
 #   severity: high
@@ -29,9 +30,13 @@ unverified contains [e.source, object.get(e.signature, "reason", "not verified")
 	e.signature.status != "verified"
 }
 
+# a verified claim mlgov reads: the subjects and the record of a statement it does not read
+# (PRV-006/007) come from every statement, so alone they are not provenance
 verified_somewhere if {
 	some pointer, i
 	input.document.provenance[pointer][i].signature.status == "verified"
+	not startswith(pointer, "/subjects/")
+	not startswith(pointer, "/unread_statements/")
 }
 
 findings := array.concat(
@@ -49,7 +54,7 @@ findings := array.concat(
 		not verified_somewhere
 		count(unverified) == 0
 		f := {
-			"message": "no authenticated provenance: no input attestation was verified with a trusted input key",
+			"message": "no authenticated provenance: no input attestation whose claims mlgov reads was verified with a trusted input key",
 			"evidence": ["/provenance"],
 		}
 	],

@@ -12,6 +12,7 @@
 #     - EU-AI-ACT:Art.18
 #     - EU-AI-ACT:Art.19
 #     - SR-11-7:documentation
+#     - SR-26-2:documentation
 #     - FDA:QMSR-records
 #     - GDPR:Art.5(1)(e)
 #     - ISO-42001:A.6.2.7

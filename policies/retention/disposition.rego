@@ -11,6 +11,7 @@
 #     - EU-AI-ACT:Art.18
 #     - EU-AI-ACT:Art.19
 #     - SR-11-7:documentation
+#     - SR-26-2:documentation
 #     - 21-CFR-11:11.10(c)
 #     - FDA:QMSR-records
 #     - ISO-42001:A.6.2.7

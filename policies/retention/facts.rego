@@ -9,6 +9,7 @@
 #   controls:
 #     - EU-AI-ACT:Art.18
 #     - SR-11-7:documentation
+#     - SR-26-2:documentation
 #     - ISO-42001:A.6.2.7
 package mlgov.rules.retention.facts
 

@@ -11,6 +11,7 @@
 #     - GDPR:Art.5(1)(e)
 #     - EU-AI-ACT:Art.10
 #     - SR-11-7:documentation
+#     - SR-26-2:documentation
 #     - ISO-42001:A.7.2
 package mlgov.rules.retention.purge_conflict
 
