@@ -192,14 +192,80 @@ def test_env_var_and_failed_runs_are_recorded(cli, tmp_path, monkeypatch, bundle
 
 
 def test_waiver_decisions_are_recorded(cli, tmp_path):
+    """An `approved_by` field is a claim anyone can type: recorded as such, never as approved."""
     waivers = tmp_path / "w.yaml"
     waivers.write_text("apiVersion: mlgov.dev/v1\nkind: Waivers\nwaivers:\n  - id: W-9\n    rule: LIC-004\n"
                        "    subjects: ['dataset:x']\n    justification: j\n    approved_by: {name: A, role: legal}\n"
-                       "    approved: 2026-11-01\n    expires: 2027-01-01\n")
+                       "    approved: 2026-11-01\n    expires: 2027-01-01\n"
+                       "  - id: W-10\n    rule: LIC-004\n    subjects: ['dataset:y']\n    justification: j\n"
+                       "    expires: 2027-01-01\n")
     db = tmp_path / "w.db"
     assert cli("log", "record-waivers", waivers, "--log", db).exit_code == 0
+    claimed, bare = cli("log", "query", "--log", db, "--kind", "waiver", "--json").json()
+    assert (claimed["details"]["waiver"], claimed["decision"]) == ("W-9", "claimed_unverified")
+    assert claimed["details"]["claimed_approved_by"] == {"name": "A", "role": "legal"}
+    assert "approved_by" not in claimed["details"] and claimed["details"]["authentication"]["status"] == "unsigned"
+    assert (bare["details"]["waiver"], bare["decision"]) == ("W-10", "unapproved")
+
+
+WAIVER = """  - id: WVR-7
+    rule: DOC-004
+    subjects: ["evaluation:acme support eval 2026-09 test"]
+    justification: pilot with human review
+    expires: 2027-01-15
+"""
+
+
+@pytest.mark.parametrize(("case", "decision", "reason"), [
+    ("verified", "approved", "signed by A. Counsel with key sha256:"),
+    ("no approvers", "signature_not_verified", "signed, but no approver policy was given to authenticate it"),
+    ("no authority", "rejected", "A. Counsel has no waiver authority in the approver policy"),
+    ("forged", "rejected", "forged or unknown signer"),
+    ("expired", "rejected", "expired 2027-01-15T00:00:00Z (by the clock)"),
+])
+def test_signed_waivers_are_recorded_as_verified(cli, tmp_path, monkeypatch, case, decision, reason):
+    """Approved only when the DSSE signature verifies against a key the approver policy gives
+    waiver authority, checked by the clock at recording; the entry names the verified signer and key."""
+    import base64
+    from datetime import UTC, datetime
+
+    import mlgov.cli.log_cmds as log_cmds
+
+    from conftest import sign_waivers
+
+    now = "2027-02-01" if case == "expired" else "2026-11-24"
+    monkeypatch.setattr(log_cmds, "_clock", lambda: datetime.fromisoformat(now).replace(tzinfo=UTC))
+    waivers, approvers = sign_waivers(tmp_path, WAIVER, authority=case != "no authority")
+    if case == "forged":
+        envelope = json.loads(waivers.read_text())
+        stmt = json.loads(base64.b64decode(envelope["payload"]))
+        stmt["predicate"]["waivers"][0]["rule"] = "VAL-001"
+        envelope["payload"] = base64.b64encode(json.dumps(stmt).encode()).decode()
+        waivers.write_text(json.dumps(envelope))
+    db = tmp_path / "w.db"
+    extra = [] if case == "no approvers" else ["--approvers", approvers]
+    result = cli("log", "record-waivers", waivers, "--log", db, *extra)
+    assert result.exit_code == 0, result.stderr
     [entry] = cli("log", "query", "--log", db, "--kind", "waiver", "--json").json()
-    assert entry["details"]["waiver"] == "W-9" and entry["decision"] == "approved"
+    details = entry["details"]
+    assert entry["decision"] == decision and reason in details["authentication"]["reason"], details
+    if decision == "approved":
+        assert details["approved_by"]["name"] == "A. Counsel" and details["keyid"].startswith("sha256:")
+        assert details["keyid"] in details["authentication"]["reason"] and details["approved"] == "2026-11-01T00:00:00Z"
+    else:
+        assert "approved_by" not in details and "approved" not in details
+        assert details["claimed_signer"]["name"] == "A. Counsel"
+
+
+def test_record_waivers_with_an_unreadable_approver_policy_records_nothing(cli, tmp_path):
+    from conftest import sign_waivers
+
+    waivers, _ = sign_waivers(tmp_path, WAIVER)
+    db = tmp_path / "w.db"
+    result = cli("log", "record-waivers", waivers, "--log", db, "--approvers", tmp_path / "missing.yaml")
+    assert result.exit_code == 2
+    assert "missing.yaml" in error_line(result)
+    assert not db.exists() or cli("log", "query", "--log", db, "--json").json() == []
 
 
 APPENDER = """

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -252,18 +253,33 @@ def log_check_proof_cmd(proof_file: Path, keys: tuple[Path, ...], trust_file: Pa
 @_log_option
 @click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Private key to sign a checkpoint after recording.")
-def log_record_waivers_cmd(waivers_file: Path, log_path: str | None, key_path: Path | None) -> None:
-    """Record each waiver of a file (the decision to grant an exception) in the audit log."""
+@click.option("--approvers", "approvers_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Approver trust policy (YAML), as the gate takes it: a waiver is recorded as approved only "
+                   "when its signature verifies against a key it gives waiver authority.")
+def log_record_waivers_cmd(waivers_file: Path, log_path: str | None, key_path: Path | None,
+                           approvers_file: Path | None) -> None:
+    """Record each waiver of a file (the decision to grant an exception) in the audit log.
+
+    Decision: approved (signature verified now against --approvers; signer and keyid recorded),
+    rejected (signed, not accepted), signature_not_verified (signed, no --approvers),
+    claimed_unverified (unsigned, names an approver), unapproved."""
+    from ..auditlog.waivers import waiver_entry
     from ..evaluation.waivers import load_waivers
+    from ..signing.approver_policy import load_approver_policy
+    from ..signing.authenticate import authenticate_waivers
     from ..signing.keys import load_signer
 
+    waivers = load_waivers(waivers_file)
+    authenticate_waivers(waivers, load_approver_policy(approvers_file) if approvers_file else None, _clock())
     log = _open_log(log_path, must_exist=False)
-    for w in load_waivers(waivers_file):
-        details = {"waiver": w["id"], "rule": w["rule"], "subjects": w["subjects"],
-                   "justification": w["justification"], "approved_by": w.get("approved_by"),
-                   "approved": w.get("_approved", {}).get("utc"), "expires": w["_expires"]["utc"]}
-        seq = log.append("waiver", [{"name": s} for s in w["subjects"]],
-                         "approved" if "approved_by" in w else "unapproved", details=details)
-        click.echo(f"entry {seq}: waiver {w['id']} for {w['rule']}")
+    for w in waivers:
+        decision, details = waiver_entry(w)
+        seq = log.append("waiver", [{"name": s} for s in w["subjects"]], decision, details=details)
+        click.echo(f"entry {seq}: waiver {w['id']} for {w['rule']}: {decision} ({details['authentication']['reason']})")
     if key_path:
         log.checkpoint(load_signer(key_path))
+
+
+def _clock() -> datetime:
+    """When a waiver's signature is checked for recording: the clock (tests replace this function)."""
+    return datetime.now(UTC)

@@ -37,7 +37,8 @@ class Evaluator:
         self._rule_paths = [(tuple(package.removeprefix(RULE_NAMESPACE).split(".")), meta)
                             for package, meta in self.rego_rules.items()]
         self._pack_summaries = [p.summary() for p in self.packs]  # the same for every document
-        modules = [m for p in self.packs for m in p.rego_modules]
+        # a library shared by two packs (pack.yaml `libraries`) is one module, loaded once
+        modules = list({(m.package, m.text): m for p in self.packs for m in p.rego_modules}.values())
         self.engine = self.second = None
         if modules:
             self.engine = make_engine(engine, opa_url)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import rfc8785
 
@@ -57,11 +59,13 @@ def load_pack(root: Path) -> Pack:
             raise EvaluationError(exc.file or rel, exc.message) from None
         raw_by_rel[rel] = raw
         listing.append({"path": rel, "sha256": raw.sha256})
-    digest = hashlib.sha256(rfc8785.dumps(listing)).hexdigest()
-
     manifest_raw = raw_by_rel[MANIFEST]
     manifest = _yaml(manifest_raw.text(), manifest_raw.display)
     _validate(manifest, "pack-manifest", manifest_raw.display)
+    libraries = _libraries(root, manifest, manifest_raw.display)
+    listing += [{"path": rel, "sha256": raw.sha256} for rel, raw in libraries]
+    digest = hashlib.sha256(rfc8785.dumps(listing)).hexdigest()
+
     pack = Pack(name=manifest["name"], version=str(manifest["version"]), description=manifest["description"],
                 regimes=tuple(manifest["regimes"]), root=root, digest=digest, files=listing,
                 params=manifest.get("params") or {})
@@ -92,10 +96,36 @@ def load_pack(root: Path) -> Pack:
                 pack.test_files.append(root / rel)
             else:
                 raise EvaluationError(shown, "YAML file is neither kind: Rules nor kind: PolicyTests")
+    for rel, raw in libraries:
+        shown = posixpath.normpath(f"{pack.name}/{rel}")  # ../approvals/lib.rego -> approvals/lib.rego
+        text = raw.text()
+        package, _ = rego_metadata.package_of(text, shown)
+        if rego_metadata.rule_meta(text, shown, pack.name) is not None:
+            raise EvaluationError(shown, f"a library of pack {pack.name} must not define a rule")
+        pack.rego_modules.append(RegoModule(shown, text, package))
     if not pack.rules:
         raise EvaluationError(str(root), f"pack {pack.name} defines no rules")
     check_pack_paths(pack)  # a rule reading a misspelt field would pass silently
     return pack
+
+
+def _libraries(root: Path, manifest: dict, display: str) -> list[tuple[str, Any]]:
+    """The sibling packs' library modules a pack declares it uses (one definition, shared).
+
+    Read from the sibling pack's directory at load time, so the pack's digest names their text."""
+    out = []
+    packs_dir = root.resolve().parent
+    for rel in manifest.get("libraries") or []:
+        path = root / rel
+        if rel.endswith("_test.rego") or not path.resolve().is_relative_to(packs_dir):
+            raise EvaluationError(display, f"libraries: {rel} is not a library module of a sibling pack")
+        if not (path.parent / MANIFEST).is_file():
+            raise EvaluationError(display, f"libraries: {rel} is not in a rule pack (no {MANIFEST} beside it)")
+        try:
+            out.append((rel, read_bounded(path, f"{root.name}/{rel}")))
+        except InputError as exc:
+            raise EvaluationError(exc.file or rel, exc.message) from None
+    return out
 
 
 def load_packs(roots: Sequence[Path]) -> list[Pack]:
@@ -113,8 +143,9 @@ def load_packs(roots: Sequence[Path]) -> list[Pack]:
                 raise EvaluationError(rule.where, f"rule id {rule.id} is also defined at {seen_ids[rule.id]}")
             seen_ids[rule.id] = rule.where
         for module in pack.rego_modules:
-            owner, path = seen_packages.setdefault(module.package, (pack.name, module.path))
-            if owner != pack.name:  # Rego would silently merge the two packs' rules
+            owner, path, text = seen_packages.setdefault(module.package, (pack.name, module.path, module.text))
+            if owner != pack.name and text != module.text:
+                # Rego would silently merge the two packs' rules; a shared library is loaded once
                 raise EvaluationError(module.path, f"package {module.package} is also defined in {path}")
     return packs
 

@@ -71,9 +71,11 @@ def gate(inputs: Sequence[str | Path], signer: Signer, as_of: dict, packs: Seque
     authenticate_approvals(document, approvers, now)
     waivers = list(waivers)
     authenticate_waivers(waivers, approvers, now)
-    if require_signed_approvals:
-        params = {**(params or {}), "approvals": {**(params or {}).get("approvals", {}),
-                                                  "require_signed_approvals": True}}
+    if require_signed_approvals:  # every loaded pack that counts approvals (approvals, governance)
+        params = dict(params or {})
+        for pack in loaded:
+            if "require_signed_approvals" in pack.params:
+                params[pack.name] = {**params.get(pack.name, {}), "require_signed_approvals": True}
     evaluator = Evaluator(loaded, engine, cross_check, opa_url, params)
     result = evaluator.run(document, as_of, waivers, validated=True, audit_log=audit_log)
     policy = bound_policy(loaded, evaluator.params, fail_on, waivers, approvers.digest if approvers else None)

@@ -1,4 +1,5 @@
-# Helpers shared by the approval rules.
+# Helpers shared by the approval rules, and what counts as an approval for any pack: the
+# governance pack loads this module too (its pack.yaml `libraries`), so there is one definition.
 package mlgov.lib.approvals
 
 import rego.v1
@@ -29,14 +30,23 @@ authenticated(a) if a.authentication.status == "authenticated"
 # Signed approvals are required: by parameter (gate --require-signed-approvals), by the
 # model's regulatory scope (21 CFR Part 11 by default) or risk tier, or because an approver
 # policy was given.
-signed_required if params.require_signed_approvals == true
+# The signing parameters are read from every loaded pack that declares them (approvals, and
+# governance, which counts validations when loaded alone): the strictest one applies.
+signed_required if {
+	some p in input.params
+	p.require_signed_approvals == true
+}
 
 signed_required if {
 	some scope in input.document.model.regulatory_scope
-	scope in object.get(params, "signed_approvals_for_scopes", [])
+	some p in input.params
+	scope in object.get(p, "signed_approvals_for_scopes", [])
 }
 
-signed_required if input.document.model.risk_tier in object.get(params, "signed_approvals_for_tiers", [])
+signed_required if {
+	some p in input.params
+	input.document.model.risk_tier in object.get(p, "signed_approvals_for_tiers", [])
+}
 
 signed_required if {
 	some a in input.document.approvals
@@ -58,6 +68,35 @@ authenticated_if_required(a) if authenticated(a)
 authenticated_if_required(_) if not signed_required
 
 valid := [a | some a in input.document.approvals; counted(a)]
+
+# Why a claimed approval does not count, as a phrase for a finding's message.
+not_counted_because(a) := concat("", [
+	"the ", role_of(a), " approval by ", who(a), " on ", dated_of(a), " ", concat(" and ", reasons_not_counted(a)),
+])
+
+# Why a positive approval does not count (empty when it counts), for findings that must say so.
+reasons_not_counted(a) := [r | some r in [unbound_reason(a), timing_reason(a), authentication_reason(a)]; r != ""]
+
+unbound_reason(a) := "" if {
+	bound(a)
+} else := concat("", ["is bound to sha256:", substring(a.artifact_digest.sha256, 0, 12), "..., not to a released artifact"]) if {
+	a.artifact_digest.sha256
+} else := "is not bound to any artifact digest"
+
+timing_reason(a) := "" if {
+	live(a)
+} else := concat("", ["expired ", object.get(a.expires, "utc", "before the evaluation date")]) if {
+	expired(a)
+} else := "is dated after the evaluation date" if {
+	a.timestamp.epoch_s > now
+} else := "has no date"
+
+authentication_reason(a) := "" if {
+	authenticated_if_required(a)
+} else := concat("", [
+	"is not authenticated although signed approvals are required (",
+	object.get(object.get(a, "authentication", {}), "reason", "no approver policy checked it"), ")",
+])
 
 # Released artifacts that must each carry the required approvals bound to their own digest.
 deployable := [s |

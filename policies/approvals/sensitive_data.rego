@@ -3,9 +3,10 @@
 # description: >-
 #   A model trained, tuned or tested on special-category or otherwise sensitive personal data
 #   needs, besides the sign-offs of its risk tier, the functions listed in the pack parameter
-#   sensitive_data_signoffs (by default data protection). An approval counts as APR-001's do:
-#   approved or conditional, bound to a released artifact, given by the evaluation date and not
-#   expired (data.mlgov.lib.approvals.valid; to move to the counted-approvals helper when it lands).
+#   sensitive_data_signoffs (by default data protection). An approval counts as APR-001's do
+#   (data.mlgov.lib.approvals.counted): approved or conditional, bound to a released artifact,
+#   given by the evaluation date and not expired, and authenticated when signed approvals are
+#   required; a claim that does not count is named with the reason.
 # custom:
 #   id: APR-020
 #   severity: high
@@ -43,8 +44,19 @@ findings := [f |
 	f := {
 		"message": concat("", [
 			"no valid ", function, " approval for ", input.document.document_id, ", which uses sensitive data (",
-			concat(", ", held), "; roles that can give it: ", concat(", ", roles), ")",
+			concat(", ", held), "; roles that can give it: ", concat(", ", roles), ")", sensitive_claims_not_counted(roles),
 		]),
 		"evidence": ["/approvals"],
 	}
 ]
+
+# Claims by these roles that do not count: say which and why.
+sensitive_claims_not_counted(roles) := concat("", [": not counted: ", concat("; ", reasons)]) if {
+	reasons := {lib.not_counted_because(a) |
+		some a in input.document.approvals
+		a.role in roles
+		lib.positive(a)
+		not lib.counted(a)
+	}
+	count(reasons) > 0
+} else := ""

@@ -37,6 +37,7 @@ missing := [f |
 		"message": concat("", [
 			"no valid ", function, " approval for ", object.get(s, "name", s.id), " of ", input.document.document_id,
 			" (", bound_to(s), "; risk tier ", lib.tier, "; roles that can give it: ", concat(", ", roles), ")",
+			claims_not_counted_for(s, roles),
 		]),
 		"evidence": [sprintf("/subjects/%d", [i]), "/approvals"],
 		"subject": sprintf("artifact:%s", [object.get(s, "name", s.id)]),
@@ -49,6 +50,18 @@ signed_for(s, roles) if {
 	a.role in roles
 	a.artifact_digest.sha256 == s.digest.sha256
 }
+
+# Claims for this artifact that do not count: the finding says which and why, not only "no valid".
+claims_not_counted_for(s, roles) := concat("", [": not counted: ", concat("; ", reasons)]) if {
+	reasons := {lib.not_counted_because(a) |
+		some a in input.document.approvals
+		a.role in roles
+		lib.positive(a)
+		a.artifact_digest.sha256 == s.digest.sha256
+		not lib.counted(a)
+	}
+	count(reasons) > 0
+} else := ""
 
 bound_to(s) := concat("", ["sha256:", substring(s.digest.sha256, 0, 12), "..."]) if s.digest.sha256
 

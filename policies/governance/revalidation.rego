@@ -3,9 +3,11 @@
 # description: >-
 #   SR 26-2 replaces a de-facto annual validation cycle with re-review at a frequency set by
 #   materiality and on explicit triggers. A model in scope needs a validation (an approval by a
-#   validator role) no older than revalidation_days for its materiality, and a new one after a
-#   trigger: retraining after the last validation, or monitoring evidence outside its threshold
-#   observed after it.
+#   validator role that counts as the approvals pack defines it: approved or conditional, bound
+#   to a released artifact, given by the evaluation date and not expired, authenticated whenever
+#   signed approvals are required) no older than revalidation_days for its materiality, and a new
+#   one after a trigger: retraining after the last validation, or monitoring evidence outside its
+#   threshold observed after it. A claimed validation that does not count is named with the reason.
 # custom:
 #   id: GOV-012
 #   severity: high
@@ -21,27 +23,55 @@ applies if {
 	lib.model.materiality
 }
 
-validations := [a.timestamp.epoch_s |
-	some a in object.get(input.document, "approvals", [])
+# Validation claims: positive approvals by a validator role, whether or not they count.
+claims := [i |
+	some i
+	a := input.document.approvals[i]
 	a.role in lib.params.validator_roles
-	a.decision in ["approved", "conditional"]
-	a.timestamp.epoch_s <= lib.now
+	data.mlgov.lib.approvals.positive(a)
+]
+
+# What counts is data.mlgov.lib.approvals.counted (the approvals pack's library, loaded with this
+# pack through pack.yaml `libraries`): one definition for every pack.
+validations := [a.timestamp.epoch_s |
+	some i in claims
+	a := input.document.approvals[i]
+	data.mlgov.lib.approvals.counted(a)
 ]
 
 last := max(validations) if count(validations) > 0
 
 limit := lib.params.revalidation_days[lib.model.materiality]
 
-findings := array.concat(array.concat(none, overdue), array.concat(retrained, breached))
+findings := array.concat(array.concat(none, none_counted), array.concat(overdue, array.concat(retrained, breached)))
 
 none := [f |
 	applies
-	count(validations) == 0
+	count(claims) == 0
 	f := {
 		"message": concat("", ["model ", lib.name, " (materiality ", lib.model.materiality, ") has no validation on record"]),
 		"evidence": ["/approvals"],
 	}
 ]
+
+# Claims exist but none counts: say which and why, not only that no validation is on record.
+none_counted := [f |
+	applies
+	count(claims) > 0
+	count(validations) == 0
+	f := {
+		"message": concat("", [
+			"model ", lib.name, " (materiality ", lib.model.materiality, ") has no validation that counts: ",
+			concat("; ", {validation_not_counted(input.document.approvals[i]) | some i in claims}), # one per validation, not per artifact signed
+		]),
+		"evidence": [sprintf("/approvals/%d", [i]) | some i in claims],
+	}
+]
+
+validation_not_counted(a) := concat("", [
+	"the validation by ", data.mlgov.lib.approvals.who(a), " on ", data.mlgov.lib.approvals.dated_of(a), " ",
+	concat(" and ", data.mlgov.lib.approvals.reasons_not_counted(a)),
+])
 
 overdue := [f |
 	applies
