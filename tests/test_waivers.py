@@ -146,3 +146,16 @@ def test_malformed_waiver_file_fails_closed(cli, tmp_path):
     result = run(cli, waivers)
     assert result.exit_code == 2
     assert "waivers.yaml: /waivers/0: 'justification' is a required property" in error_line(result)
+
+
+def test_an_approver_typed_into_an_unsigned_waiver_is_reported_as_a_claim(cli, tmp_path):
+    path = tmp_path / "waivers.yaml"
+    path.write_text("apiVersion: mlgov.dev/v1\nkind: Waivers\nwaivers:\n" + body()
+                    + "    approved_by: {name: A. Counsel, role: legal}\n")
+    result = run(cli, path)
+    [report] = result.json()["waivers"]
+    assert report["status"] == "unsigned"
+    assert "approved_by" not in report and report["claimed_approved_by"] == {"name": "A. Counsel", "role": "legal"}
+    from mlgov.reports.html import _waivers  # the verdict report's waiver table
+
+    assert "claimed: A. Counsel legal (not verified)" in _waivers([report])

@@ -128,8 +128,8 @@ def apply_waivers(findings: list[dict], waivers: list[dict], document: dict, as_
         if auth.get("status") == "authenticated":
             entry["approved_by"] = dict(auth["signer"])
             entry["keyid"] = auth["keyid"]
-        elif "approved_by" in waiver:
-            entry["approved_by"] = dict(waiver["approved_by"])
+        elif "approved_by" in waiver:  # typed into the waiver file: reported as the claim it is
+            entry["claimed_approved_by"] = dict(waiver["approved_by"])
         if reason:
             entry["reason"] = reason
         report.append(entry)

@@ -212,13 +212,23 @@ def _waivers(waivers: list[dict[str, Any]]) -> str:
                                                 "approved by", "expires")]
     for w in waivers:
         by = w.get("approved_by") or {}
+        claimed = w.get("claimed_approved_by") or {}
         rows.append(f"<tr><td class='nw'>{e(w['id'])}</td><td class='nw'>{e(w['rule'])}</td><td>{e(w['status'])}"
                     f"{' — ' + e(w['reason']) if w.get('reason') else ''}</td>"
                     f"<td>{'<br>'.join(ident(x) for x in w.get('subjects', []))}</td>"
-                    f"<td>{e(w.get('justification', ''))}</td><td>{e(by.get('name', '—'))} {e(by.get('role', ''))}"
+                    f"<td>{e(w.get('justification', ''))}</td><td>{_waiver_approver(by, claimed)}"
                     f"</td><td class='nw'>{e(w.get('expires', ''))}</td></tr>")
     rows.append("</tbody></table>")
     return "\n".join(rows)
+
+
+def _waiver_approver(verified: dict[str, Any], claimed: dict[str, Any]) -> str:
+    """A verified signer by name; a name typed into the waiver file marked as an unverified claim."""
+    if verified:
+        return f"{e(verified.get('name', '?'))} {e(verified.get('role', ''))} (signature verified)"
+    if claimed:
+        return f"claimed: {e(claimed.get('name', '?'))} {e(claimed.get('role', ''))} (not verified)"
+    return "—"
 
 
 def _policy(ctx: ReportContext) -> str:
