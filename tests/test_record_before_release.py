@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import pathlib
 import sqlite3
 
 import pytest
@@ -80,6 +81,30 @@ def test_a_plan_that_cannot_be_written_after_it_was_recorded_says_so(audit, tmp_
     assert [e["kind"] for e in entries] == ["audit"]  # what was decided is on record
     assert sorted(p.name for p in out.iterdir()) == ["plan.json"]  # no renderings, no signed temporary copy
     assert not any((out / "plan.json").iterdir())
+
+
+def test_a_rendering_that_cannot_be_written_leaves_no_earlier_rendering_beside_the_new_plan(audit, tmp_path,
+                                                                                            monkeypatch):
+    log, out = tmp_path / "audit.db", tmp_path / "out"
+    assert audit(log, out).exit_code in (0, 1)  # an earlier audit: plan.json, plan.md, plan.html
+    earlier = (out / "plan.json").read_bytes()
+    real_write = pathlib.Path.write_text
+
+    def full_disk(self, text, *args, **kwargs):
+        if self.name == "plan.html.tmp":
+            real_write(self, text[:100], *args, **kwargs)  # half written, then the disk is full
+            raise OSError(28, "No space left on device")
+        return real_write(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "write_text", full_disk)
+    result = audit(log, out, "--as-of", "2026-11-21")
+    assert result.exit_code == 2
+    assert error_line(result) == (f"mlgov: error: {out / 'plan.html'}: cannot write the HTML rendering: No space "
+                                  f"left on device; the signed plan {out / 'plan.json'} records the decision, but "
+                                  "no HTML rendering was written")
+    assert (out / "plan.json").read_bytes() != earlier  # the new plan, recorded as entry 2
+    assert sorted(p.name for p in out.iterdir()) == ["plan.json", "plan.md"]  # no stale plan.html, no .tmp
+    assert "2026-11-21" in (out / "plan.md").read_text()
 
 
 def test_a_verdict_that_cannot_be_written_after_it_was_recorded_says_so(cli, tmp_path, freeze_clock):

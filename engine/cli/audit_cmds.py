@@ -72,6 +72,7 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
         stmt, envelope, outcome, changes = _signed_plan(
             inventory, mlflow_uri, as_of, pack_dirs, params_file, signer, previous, trust_file, workers, tag_prefix,
             engine, cross_check)
+        renderings = _renderings(stmt, signer.keyid)  # before the entry: a rendering that fails is an error entry
     except Exception as exc:
         if log is not None:  # an audit that could not run is part of the record too, as for the gate
             _record_failure(log, "audit", exc, {"audit": "retention", "source": _redacted(inventory, mlflow_uri)})
@@ -93,12 +94,14 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
             raise LogStoreError(f"{exc.one_line()}; the audit is not recorded, so no plan was written") from None
         recorded = f"audit log entry {seq} in {log_path}"
     plan_path = out_dir / "plan.json"
-    _release(plan_path, lambda: gate_module.write_atomically(plan_path, envelope), "plan", recorded)
-    from ..reports import plan as plan_view
 
-    signature = plan_view.signature_of(stmt, signer.keyid)
-    for name, what, render in (("plan.md", "Markdown", plan_view.markdown), ("plan.html", "HTML", plan_view.html)):
-        text = render(stmt["predicate"], signature)
+    def write_plan() -> None:
+        for name, _, _ in renderings:  # an earlier audit's rendering never sits beside this plan
+            (out_dir / name).unlink(missing_ok=True)
+        gate_module.write_atomically(plan_path, envelope)
+
+    _release(plan_path, write_plan, "plan", recorded)
+    for name, what, text in renderings:
         _release(out_dir / name, lambda: _write_text(text, out_dir / name),  # noqa: B023
                  f"{what} rendering", f"the signed plan {plan_path}")
     click.echo(f"{summary['artifacts']} artifacts: {summary['evaluated']} evaluated, {summary['failed']} failed; "
@@ -115,6 +118,15 @@ def audit_retention_cmd(inventory: Path | None, mlflow_uri: str | None, as_of: s
                    f"{change['reason']}", err=True)
     if summary["actions"].get("purge") or summary["with_findings"] or problems:
         raise SystemExit(1)
+
+
+def _renderings(stmt: dict, keyid: str) -> list[tuple[str, str, str]]:
+    """The plan's Markdown and HTML, rendered before anything is recorded or written."""
+    from ..reports import plan as plan_view
+
+    signature = plan_view.signature_of(stmt, keyid)
+    formats = (("plan.md", "Markdown", plan_view.markdown), ("plan.html", "HTML", plan_view.html))
+    return [(name, what, render(stmt["predicate"], signature)) for name, what, render in formats]
 
 
 def _signed_plan(inventory: Path | None, mlflow_uri: str | None, as_of: str | None, pack_dirs: tuple[Path, ...],
