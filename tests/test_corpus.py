@@ -373,3 +373,25 @@ def test_known_gaps(rel, packs):
     if not any(phrase in f["message"] for f in lic):
         pytest.xfail(why)
     pytest.fail(f"gap closed: update EXPECTED for {rel}")
+
+
+def test_a_named_sub_section_is_its_own_section(packs):
+    """Japanese StableLM's card puts `### Intended Use` and `### Limitations and bias` under
+    `## Use and Limitations`. A sub-heading whose canonical name equals its slug ("Intended Use" ->
+    intended_use) was taken for an unmapped one and folded into its parent, so DOC-002 said the card
+    states no intended use. It is its own section now."""
+    rel = "huggingface/leliuga@japanese-stablelm-instruct-beta-70B.md"
+    sections = normalize([CORPUS / rel])["documentation"]["model_card"]["sections"]
+    assert sections["intended_use"]["title"] == "Intended Use"
+    assert sections["intended_use"]["text"].startswith("The model is intended to be used by all individuals")
+    assert "### Intended Use" not in sections["limitations"]["text"]
+    assert "DOC-002" not in _rules(_evaluate(rel, packs))
+
+
+def test_an_unmapped_sub_heading_still_belongs_to_its_parent(tmp_path):
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: mit\n---\n# M\n\n## Uses\n\nSupport answers.\n\n### Example prompts\n\nHi.\n\n"
+                    "### Out-of-Scope Use\n\nMedical advice.\n")
+    sections = normalize([card])["documentation"]["model_card"]["sections"]
+    assert "Example prompts" in sections["intended_use"]["text"]
+    assert sections["out_of_scope_use"]["text"] == "Medical advice."
