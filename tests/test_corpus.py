@@ -44,8 +44,9 @@ EXPECTED: dict[str, Case] = {
         {"LIC-009"}, "the CLIP card states no license at all; nothing shows what a user may do with it",
         f"states no license; its use is {UNSTATED}"),
     "huggingface/NousResearch@Llama-2-7b-chat-hf.md": case(
-        {"LIC-009"}, "a Llama 2 re-upload whose card has no `license:`: the Llama 2 terms are not even named",
-        "states no license"),
+        {"LIC-009", "LIC-013"}, "a Llama 2 re-upload whose card has no `license:`: the Llama 2 terms are not even "
+        "named, although its `llama-2` tag says whose they are", "states no license",
+        "marked as a model of the family under LicenseRef-llama2 (tag llama-2)"),
     "huggingface/openbmb@MiniCPM-Llama3-V-2_5.md": case(
         {"LIC-009", "LIC-001"}, "no license of its own, and its training dataset's license is not given",
         "states no license", "dataset openbmb/RLAIF-V-Dataset has no license"),
@@ -144,9 +145,9 @@ EXPECTED: dict[str, Case] = {
         "Llama 2 community license, whose conditions need review; its Japanese instruction datasets state no "
         "license", "released under LicenseRef-llama2", "dataset kunishou/hh-rlhf-49k-ja has no license"),
     "huggingface/leliuga@Llama-2-7B-Chat.md": case(
-        {"LIC-009"}, "Meta's gated Llama 2 card: the license is only accepted through the access form "
-        "(`extra_gated_*`), the front matter has no `license:`; a gate is not a license",
-        "states no license"),
+        {"LIC-009", "LIC-013"}, "Meta's gated Llama 2 card: the license is only accepted through the access form "
+        "(`extra_gated_*`), the front matter has no `license:`; a gate is not a license, and the `llama-2` tag "
+        "names the family whose licence is missing", "states no license", "(tag llama-2)"),
     "huggingface/leliuga@med42-70B.md": case(
         {"LIC-012"}, "gated clinical LLM, `license: other`, `license_name: med42`: a custom license with an "
         "acceptable-use policy, to review", "uses LicenseRef-med42: terms unknown, review required"),
@@ -159,8 +160,9 @@ EXPECTED: dict[str, Case] = {
     "huggingface/microsoft@Phi-3-mini-128k-instruct.md": case(set(), "MIT (with a license link); no datasets named"),
     "huggingface/Qwen@Qwen2-VL-7B-Instruct.md": case(set(), "Apache-2.0; no datasets named"),
     "huggingface/leliuga@Nous-Hermes-Llama2-70B.md": case(
-        set(), "declares `license: [mit]` (a list); its title and `llama-2` tag say it is a Llama 2 fine-tune, "
-        "but no `base_model` says so: mlgov judges the declared license (see KNOWN_GAPS)"),
+        {"LIC-013"}, "declares `license: [mit]` (a list); its title and `llama-2` tag say it is a Llama 2 "
+        "fine-tune, but no `base_model` says so: MIT may not be its to grant (a known gap until LIC-013)",
+        "under LicenseRef-llama2 (tag llama-2) but is not licensed under it", "its own licence (MIT)"),
     "huggingface/nlpaueb@legal-bert-base-uncased.md": case(
         set(), "CC-BY-SA-4.0 is its own license (share-alike binds the model's users, not a block)"),
     "huggingface/openai@whisper-large-v3.md": case(
@@ -177,11 +179,12 @@ EXPECTED: dict[str, Case] = {
     "cyclonedx/valid-machine-learning-1.7.json": case(
         {"LIC-009", "LIC-001"}, "same example, 1.7", "model stable-diffusion states no license"),
     "cyclonedx/valid-machine-learning-considerations-env-1.6.json": case(
-        {"LIC-009"}, "a Llama-2-7b model component with no license: the Llama 2 terms are not stated",
-        "model Llama-2-7b states no license"),
+        {"LIC-009", "LIC-013"}, "a Llama-2-7b model component with no license: the Llama 2 terms are not "
+        "stated, although its name says whose they are", "model Llama-2-7b states no license",
+        "(its name Llama-2-7b)"),
     "cyclonedx/valid-machine-learning-considerations-env-1.7.json": case(
-        {"LIC-009"}, "same example, 1.7 (environmental considerations: energy, CO2)",
-        "model Llama-2-7b states no license"),
+        {"LIC-009", "LIC-013"}, "same example, 1.7 (environmental considerations: energy, CO2)",
+        "model Llama-2-7b states no license", "(its name Llama-2-7b)"),
     # --- SPDX 3 examples -------------------------------------------------------------------
     "spdx3/ai-example02-sbom.spdx3.json": case(
         set(), "model and dataset licenses are stated SPDX ids that permit commercial use"),
@@ -358,12 +361,7 @@ def test_signed_provenance_is_not_trusted_without_a_key():
 
 
 # What a compliance officer sees that mlgov does not, recorded so that closing the gap shows.
-KNOWN_GAPS = {
-    "huggingface/leliuga@Nous-Hermes-Llama2-70B.md": (
-        "Llama 2", "the card declares MIT, but its title and `llama-2` tag say it fine-tunes Llama 2, whose "
-        "community license binds derivatives; mlgov reads no base model from titles or tags (a rule that "
-        "questions a permissive license on a model tagged as another model's derivative belongs in policies/)"),
-}
+KNOWN_GAPS: dict[str, tuple[str, str]] = {}
 
 
 @pytest.mark.parametrize("rel", sorted(KNOWN_GAPS))

@@ -91,7 +91,7 @@ def test_junit_validates_against_the_published_xsd(cli, verdicts, tmp_path):
         path = tmp_path / f"{which}.xml"
         path.write_text(xml)
         schema.validate(str(path))
-    assert '<testsuite name="licensing" tests="12"' in xml  # LIC-001..012
+    assert '<testsuite name="licensing" tests="13"' in xml  # LIC-001..013
     assert '<testcase classname="mlgov.licensing" name="LIC-002" time="0">' in xml
     assert '<failure type="critical"' in xml             # LIC-002 blocks
     # LIC-004 (medium, waived) is below fail-on: no failure, no skip, its line in system-out
