@@ -166,6 +166,7 @@ class InTotoStatement(Source):
         f = FactList()
         found_all = unwrap(loaded)
         named: dict[str, set[str]] = {}  # short name -> digests it names, across the whole file
+        seen: dict[tuple[str, str], str] = {}  # digest -> the subject key its first listing got
         for found in found_all:
             listed = found.statement.get("subject") if isinstance(found.statement, dict) else None
             for subj in listed if isinstance(listed, list) else []:  # wrong types: the schema names them
@@ -175,15 +176,17 @@ class InTotoStatement(Source):
                     named.setdefault(_short_name(name), set()).add(digest[1])
         for found in found_all:
             facts = FactList()
-            self.statement_facts(facts, found, loaded.display, named)
+            self.statement_facts(facts, found, loaded.display, named, seen)
             if found.envelope is not None:  # facts inside an envelope say whether a trusted key signed it
                 signature = signed_inputs.check(found.envelope, found.certificate)
                 facts = FactList(replace(fact, signature=signature) for fact in facts)
             f.extend(facts)
         return f
 
-    def statement_facts(self, f: FactList, found: Unwrapped, file: str, named: dict[str, set[str]]) -> None:
+    def statement_facts(self, f: FactList, found: Unwrapped, file: str, named: dict[str, set[str]],
+                        seen: dict[tuple[str, str], str] | None = None) -> None:
         statement, pre = found.statement, found.prefix
+        seen = {} if seen is None else seen
         shown = f"{file} ({pre.rstrip(':')})" if pre else file
         if not _is_statement(statement):
             raise InputError(file, "DSSE payload is not an in-toto Statement (`_type` is "
@@ -201,11 +204,21 @@ class InTotoStatement(Source):
             subjects.append((i, name, short, found_digest))
         keys = []
         for i, name, short, (alg, hex_) in subjects:
+            at = f"{pre}/subject/{i}"
+            if (alg, hex_) in seen:
+                # the same bytes listed again under another path (kubectl's release lists the client
+                # and node copies of one binary): subjects match by digest (in-toto spec), so this is
+                # another name for the same subject, kept as an alias, not a second, conflicting name
+                key = seen[(alg, hex_)]
+                keys.append(key)
+                if name not in ("", "_"):
+                    f.add(("subjects", key, "extra", "aliases"), [name], f"{at}/name", union=True)
+                continue
             # a name identifies a subject only if it names one digest here; otherwise the digest does
             key = vocab.entity_key(short) if short and len(named.get(short, ())) == 1 else f"{alg}-{hex_[:16]}"
+            seen[(alg, hex_)] = key
             keys.append(key)
             base = ("subjects", key)
-            at = f"{pre}/subject/{i}"
             f.add((*base, "name"), short or None, f"{at}/name")
             f.add((*base, "kind"), _kind(name) if name else "other", f"{at}/name")
             f.add((*base, "digest"), {alg: hex_}, f"{at}/digest/{alg}")

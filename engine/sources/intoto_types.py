@@ -41,7 +41,7 @@ KNOWN: dict[str, str] = {
     "https://cyclonedx.org/bom": "CycloneDX BOM",
     "https://cosign.sigstore.dev/attestation/v1": "cosign custom predicate",
     "https://cosign.sigstore.dev/attestation/vuln/v1": "cosign vulnerability scan",
-    "https://github.com/npm/attestation/tspec/publish/v0.1": "npm publish attestation",
+    "https://github.com/npm/attestation/tree/main/specs/publish/v0.1": "npm publish attestation",
     "https://openvex.dev/ns": "OpenVEX statement",
 }
 _CYCLONEDX_VERSIONED = re.compile(r"https://cyclonedx\.org/bom/v1\.[0-9]+")

@@ -37,12 +37,14 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 MAX_SECTION_TEXT = 20_000
 
 
-def canonical_section(title: str) -> str:
+def _mapped(title: str) -> str | None:
+    """The canonical name a heading maps to, or None when it maps to none."""
     clean = re.sub(r"[^\w\s&/-]", "", title).strip()
-    for name, rx in _CANONICAL:
-        if rx.search(clean):
-            return name
-    return re.sub(r"[^a-z0-9]+", "_", clean.lower()).strip("_") or "untitled"
+    return next((name for name, rx in _CANONICAL if rx.search(clean)), None)
+
+
+def canonical_section(title: str) -> str:
+    return _mapped(title) or _slug(title) or "untitled"
 
 
 def section_facts(facts: FactList, body: str, first_line: int, source_path: str) -> None:
@@ -55,9 +57,12 @@ def section_facts(facts: FactList, body: str, first_line: int, source_path: str)
             in_fence = not in_fence
         match = None if in_fence else _HEADING.match(line)
         if match and len(match[1]) in (2, 3):
-            name = canonical_section(match[2])
-            if len(match[1]) == 3 and current is not None and name == _slug(match[2]):
-                current["lines"].append(line)  # an unmapped sub-heading belongs to its parent
+            mapped = _mapped(match[2])
+            name = mapped or _slug(match[2]) or "untitled"
+            # an unmapped sub-heading belongs to its parent; a mapped one ("### Intended Use" under
+            # "## Use and Limitations") is a section of its own, even when its name equals its slug
+            if len(match[1]) == 3 and current is not None and mapped is None:
+                current["lines"].append(line)
                 continue
             current = found.setdefault(name, {"title": match[2], "line": first_line + offset, "lines": []})
         elif current is not None:

@@ -46,9 +46,20 @@ class OpenLineage(Source):
         if loaded.syntax not in ("json", "jsonl"):
             return None
         for event, at in _events(loaded):
-            if (isinstance(event, dict) and "eventTime" in event and isinstance(event.get("job"), dict)
-                    and (not isinstance(event.get("run"), dict) or "runId" not in event["run"])):
-                return f"an OpenLineage event without run.runId, which the spec requires ({at or 'top level'})"
+            if not isinstance(event, dict) or "eventTime" not in event:
+                continue
+            where = at or "top level"
+            # static lineage (spec 2-0-x): a JobEvent has a job and no run, a DatasetEvent a dataset
+            # and neither; both are valid OpenLineage, but neither describes a run mlgov could judge
+            if "run" not in event and isinstance(event.get("job"), dict):
+                return (f"an OpenLineage JobEvent (static lineage: a job, no run); mlgov reads run events "
+                        f"only ({where})")
+            if "run" not in event and "job" not in event and isinstance(event.get("dataset"), dict):
+                return (f"an OpenLineage DatasetEvent (static lineage: a dataset, no run); mlgov reads run "
+                        f"events only ({where})")
+            if isinstance(event.get("job"), dict) and (not isinstance(event.get("run"), dict)
+                                                       or "runId" not in event["run"]):
+                return f"an OpenLineage event without run.runId, which the spec requires ({where})"
         return None
 
     def facts(self, loaded: Loaded) -> FactList:
