@@ -42,7 +42,7 @@ def test_builtin_packs_on_the_examples(cli):
     assert llm.exit_code == 1
     [finding] = llm.json()["findings"]
     assert finding["rule"] == "DOC-004" and finding["subject"] == "evaluation:acme support eval 2026-09 test"
-    assert finding["location"] == "documentation/rules.yaml:67"  # the line of DOC-004's id
+    assert finding["location"] == "documentation/rules.yaml:71"  # the line of DOC-004's id
     # evidence carries the provenance of the facts it points at
     sources = {s["source"].rsplit("/", 1)[-1] for e in finding["evidence"] for s in e["sources"]}
     assert sources == {"mlgov.yaml", "README.md"}

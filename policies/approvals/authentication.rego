@@ -24,7 +24,7 @@ findings := [f |
 	a := input.document.approvals[i]
 	a.authentication.status == "rejected"
 	f := {
-		"message": concat("", ["the ", a.role, " approval claimed by ", lib.who(a), " is rejected: ", a.authentication.reason]),
+		"message": concat("", ["the ", lib.role_of(a), " approval claimed by ", lib.who(a), " is rejected: ", a.authentication.reason]),
 		"evidence": [sprintf("/approvals/%d/authentication", [i])],
 		"subject": sprintf("approval:%s", [a.id]),
 	}

@@ -25,7 +25,7 @@ findings := [f |
 	a := input.document.approvals[i]
 	not judged(a)
 	f := {
-		"message": concat("", ["the ", a.role, " approval by ", lib.who(a), " is not authenticated: ", reason(a)]),
+		"message": concat("", ["the ", lib.role_of(a), " approval by ", lib.who(a), " is not authenticated: ", reason(a)]),
 		"evidence": [sprintf("/approvals/%d", [i])],
 		"subject": sprintf("approval:%s", [a.id]),
 	}

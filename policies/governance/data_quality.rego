@@ -3,7 +3,8 @@
 # description: >-
 #   ISO/IEC 42001 A.7.4: data quality requirements are defined and the data is shown to meet
 #   them. Every dataset used for training, fine-tuning, pretraining or validation must record a
-#   quality check (quality.checked, by the evaluation date) that passed (quality.passed).
+#   quality check (quality.checked, by the evaluation date) that passed (quality.passed). A
+#   dataset that states no role may be development data: without a passed check it is a finding.
 # custom:
 #   id: GOV-040
 #   severity: medium
@@ -30,10 +31,18 @@ findings := [f |
 	lib.in_force("ISO-42001:A.7.4")
 	some i
 	ds := lib.datasets[i]
-	development_data(ds)
+	what := kind(ds)
 	not checked(ds)
 	f := {
-		"message": concat("", ["dataset ", ds.id, " is development data with no passed data quality check recorded by the evaluation date (quality)"]),
+		"message": concat("", ["dataset ", ds.id, " ", what, " with no passed data quality check recorded by the evaluation date (quality)"]),
 		"evidence": [concat("", ["/datasets/", format_int(i, 10), "/quality"])],
 	}
 ]
+
+# Why a dataset needs the check: its role, or no role stated (it cannot be shown not to be
+# development data). Undefined for a dataset whose roles are all outside development.
+kind(ds) := "is development data" if {
+	development_data(ds)
+} else := "states no role (roles), so it cannot be shown not to be development data," if {
+	count(object.get(ds, "roles", [])) == 0
+}

@@ -5,6 +5,7 @@
 #   treats as such: special-category data, a model whose risk tier is high or unacceptable trained
 #   or tested on personal data, and personal data at or above dpia_large_scale_records records
 #   (a pack default). The document must record data_protection.dpia.completed by the evaluation date.
+#   Personal data of unstated size (records) cannot be shown not to be large-scale, so it counts.
 # custom:
 #   id: GOV-032
 #   severity: high
@@ -31,6 +32,11 @@ reasons contains concat("", ["risk tier ", lib.tier, " on personal data"]) if {
 reasons contains concat("", ["large-scale personal data in ", ds.id, " (", format_int(ds.records, 10), " records)"]) if {
 	some ds in personal
 	ds.records >= lib.params.dpia_large_scale_records
+}
+
+reasons contains concat("", ["personal data of unstated size in ", ds.id, " (records: large scale cannot be ruled out)"]) if {
+	some ds in personal
+	not is_number(object.get(ds, "records", null))
 }
 
 record := object.get(object.get(input.document, "data_protection", {}), "dpia", {})

@@ -5,6 +5,8 @@
 #   system, and synthetic output is marked as artificially generated in a machine-readable way.
 #   For a generative model in EU scope (model.generative, or its task when that is not stated)
 #   the document must state transparency.ai_disclosure: true and transparency.content_marking.
+#   A model in EU scope that states neither model.generative nor its task may be generative: unless
+#   it states both transparency facts, that is a finding too.
 # custom:
 #   id: GOV-004
 #   severity: high
@@ -23,7 +25,7 @@ applies if {
 	lib.generative
 }
 
-findings := array.concat(disclosure, marking)
+findings := array.concat(array.concat(disclosure, marking), undetermined)
 
 disclosure := [f |
 	applies
@@ -40,5 +42,23 @@ marking := [f |
 	f := {
 		"message": concat("", ["generative system ", lib.name, " does not state how its output is marked as AI-generated (transparency.content_marking)"]),
 		"evidence": ["/transparency", lib.generative_evidence],
+	}
+]
+
+transparent if {
+	transparency.ai_disclosure == true
+	transparency.content_marking
+}
+
+# Whether Art. 50 applies cannot be established when the model says neither whether it is
+# generative nor its task; a model that states both transparency facts meets it either way.
+undetermined := [f |
+	lib.in_force("EU-AI-ACT:Art.50")
+	"EU-AI-ACT" in lib.scope
+	lib.kind_unstated
+	not transparent
+	f := {
+		"message": concat("", ["system ", lib.name, " states neither whether it is generative (model.generative) nor its task (model.task), so whether Art. 50 requires AI disclosure and output marking cannot be established, and it states neither"]),
+		"evidence": ["/model/generative", "/model/task", "/transparency"],
 	}
 ]

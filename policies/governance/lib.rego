@@ -42,6 +42,13 @@ generative_evidence := "/model/generative" if {
 
 agentic if model.agentic == true
 
+# Neither model.generative nor a task says what kind of model this is: whether it is generative
+# (EU AI Act Art. 50, outside SR 26-2) cannot be established, which rules report, not skip.
+kind_unstated if {
+	not has_key(model, "generative")
+	not model.task
+}
+
 has_key(obj, key) if _ = obj[key]
 
 datasets := object.get(input.document, "datasets", [])

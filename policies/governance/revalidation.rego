@@ -8,6 +8,9 @@
 #   signed approvals are required) no older than revalidation_days for its materiality, and a new
 #   one after a trigger: retraining after the last validation, or monitoring evidence outside its
 #   threshold observed after it. A claimed validation that does not count is named with the reason.
+#   An observation is judged by its own threshold, else its metric's in the monitoring plan; one
+#   that cannot be judged (no value, no threshold) or is undated, and a training run with no end
+#   date, cannot rule a trigger out and is a finding that says so.
 # custom:
 #   id: GOV-012
 #   severity: high
@@ -43,7 +46,7 @@ last := max(validations) if count(validations) > 0
 
 limit := lib.params.revalidation_days[lib.model.materiality]
 
-findings := array.concat(array.concat(none, none_counted), array.concat(overdue, array.concat(retrained, breached)))
+findings := array.concat(array.concat(none, none_counted), array.concat(overdue, array.concat(array.concat(retrained, undated_runs), breached)))
 
 none := [f |
 	applies
@@ -94,35 +97,82 @@ retrained := [f |
 	}
 ]
 
-outside(e) if {
-	e.operator == ">="
-	e.value < e.threshold
+# A run that trained something (parameters or a product, as CMP-005 counts it) with no end date
+# cannot be shown to precede the last validation: the retraining trigger cannot be ruled out.
+undated_runs := [f |
+	applies
+	count(validations) > 0
+	some i
+	run := input.document.training_runs[i]
+	trained(run)
+	not run.ended.epoch_s
+	f := {
+		"message": concat("", ["re-review cannot be ruled out: training run ", run.id, " has no end date (ended), so it cannot be shown to precede the last validation"]),
+		"evidence": [concat("", ["/training_runs/", format_int(i, 10), "/ended"])],
+	}
+]
+
+trained(run) if count(object.get(run, "parameters", {})) > 0
+
+trained(run) if run.produced
+
+# The threshold an observation is judged by: its own, else its metric's in the monitoring plan.
+limits(e) := {"operator": e.operator, "threshold": e.threshold} if {
+	e.operator
+	is_number(e.threshold)
+} else := planned[0] if {
+	planned := [{"operator": p.operator, "threshold": p.threshold} |
+		some p in object.get(input.document.monitoring, "plan", [])
+		p.metric == e.metric
+		p.operator
+		is_number(p.threshold)
+	]
+	count(planned) > 0
 }
 
-outside(e) if {
-	e.operator == ">"
-	e.value <= e.threshold
+outside(v, ">=", t) if v < t
+
+outside(v, ">", t) if v <= t
+
+outside(v, "<=", t) if v > t
+
+outside(v, "<", t) if v >= t
+
+# One verdict per observation: a breach, or why it cannot be judged (no value, no threshold in
+# the observation or the plan). Undefined when it is within its threshold.
+judgement(e) := "has no value, so it cannot be judged against its threshold" if {
+	not is_number(object.get(e, "value", null))
+} else := "has no threshold and operator, in the observation or the monitoring plan, so it cannot be judged" if {
+	not limits(e)
+} else := "was outside its threshold" if {
+	l := limits(e)
+	value := e.value # bound before any negation (opa#1877)
+	outside(value, l.operator, l.threshold)
 }
 
-outside(e) if {
-	e.operator == "<="
-	e.value > e.threshold
-}
-
-outside(e) if {
-	e.operator == "<"
-	e.value >= e.threshold
+# When an observation counts as a trigger: observed after the last validation, or undated (it
+# cannot be shown to precede it).
+timing(e) := concat("", [" on ", e.observed.utc, ", after the last validation"]) if {
+	e.observed.epoch_s > last
+	e.observed.epoch_s <= lib.now
+} else := " with no observation date, so it cannot be shown to precede the last validation" if {
+	count(validations) > 0
+	not e.observed.epoch_s
 }
 
 breached := [f |
 	applies
 	some i
 	e := input.document.monitoring.evidence[i]
-	e.observed.epoch_s > last
-	e.observed.epoch_s <= lib.now
-	outside(e)
+	when := timing(e)
+	problem := judgement(e)
+	lead := prefix(problem)
 	f := {
-		"message": concat("", ["re-review triggered: monitoring metric ", object.get(e, "metric", e.id), " was outside its threshold on ", e.observed.utc, ", after the last validation"]),
+		"message": concat("", [lead, "monitoring metric ", object.get(e, "metric", e.id), " ", problem, when]),
 		"evidence": [concat("", ["/monitoring/evidence/", format_int(i, 10)])],
 	}
 ]
+
+prefix(problem) := "re-review triggered: " if {
+	problem == "was outside its threshold"
+} else := "re-review cannot be ruled out: "

@@ -2,7 +2,8 @@
 # title: No regression against the champion or baseline beyond the declared tolerance
 # description: >-
 #   A new version should not be worse than the model it replaces (champion) or the agreed
-#   baseline by more than the tolerance declared for the metric (0 when none is declared).
+#   baseline by more than the tolerance declared for the metric (0 when none is declared). A
+#   metric with a reference but no direction or no value cannot be judged, and says so.
 # custom:
 #   id: VAL-001
 #   severity: high
@@ -16,7 +17,7 @@ package mlgov.rules.validation.regression
 
 import rego.v1
 
-findings := array.concat(regressions, undirected)
+findings := array.concat(array.concat(regressions, undirected), unvalued)
 
 regressions := [f |
 	some i, j
@@ -58,6 +59,25 @@ undirected := [f |
 			m.id, e.id, reference,
 		]),
 		"evidence": [sprintf("/evaluations/%d/metrics/%d/higher_is_better", [i, j])],
+		"subject": sprintf("evaluation:%s", [e.id]),
+	}
+]
+
+# A reference and a direction but no measured value: the comparison cannot be made, which is not
+# evidence that the new version is as good (an unmeasured metric would otherwise vanish here).
+unvalued := [f |
+	some i, j
+	e := input.document.evaluations[i]
+	m := e.metrics[j]
+	some reference in ["champion", "baseline"]
+	is_number(m[reference])
+	is_boolean(object.get(m, "higher_is_better", null))
+	not is_number(object.get(m, "value", null))
+	f := {
+		"message": sprintf("metric %s of evaluation %s has a %s of %v but no value, so a regression cannot be judged", [
+			m.id, e.id, reference, m[reference],
+		]),
+		"evidence": [sprintf("/evaluations/%d/metrics/%d/value", [i, j])],
 		"subject": sprintf("evaluation:%s", [e.id]),
 	}
 ]

@@ -2,7 +2,8 @@
 # title: Training runs record their environment and the checksums of their data
 # description: >-
 #   Reproducing a model needs the software environment (packages or container image) and
-#   proof of exactly which data was used (a checksum per training dataset).
+#   proof of exactly which data was used (a checksum per training dataset). Applies to runs
+#   that trained something, as CMP-005 counts them: training parameters or a product recorded.
 # custom:
 #   id: VAL-004
 #   severity: medium
@@ -19,7 +20,7 @@ import rego.v1
 findings := [f |
 	some i
 	r := input.document.training_runs[i]
-	r.parameters
+	trained(r)
 	missing := [m | some m in gaps(r)]
 	count(missing) > 0
 	f := {
@@ -28,6 +29,11 @@ findings := [f |
 		"subject": sprintf("run:%s", [r.id]),
 	}
 ]
+
+# A data-preparation job seen only in lineage records neither, and is not a training run.
+trained(r) if r.parameters
+
+trained(r) if r.produced
 
 gaps(r) := array.concat(env_gap(r), checksum_gaps(r))
 
